@@ -1,0 +1,632 @@
+package bot
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mekongmigration/govbot/internal/answer"
+	"github.com/mekongmigration/govbot/internal/forms"
+	"github.com/mekongmigration/govbot/internal/gov"
+	"github.com/mekongmigration/govbot/internal/mailread"
+	"github.com/mekongmigration/govbot/internal/store"
+)
+
+// isSecretariat reports whether addr is one of the Secretariat's addresses.
+func (b *Bot) isSecretariat(addr string) bool {
+	return slices.ContainsFunc(b.Secretariat, func(s string) bool { return strings.EqualFold(s, addr) })
+}
+
+// readForm finds an application form in msg: its text, the text of forwarded
+// messages, or a .docx attachment.
+func readForm(msg *mailread.Message, docx map[string][]byte) (forms.Form, bool) {
+	var texts []string
+	texts = append(texts, msg.Text)
+	for _, f := range msg.Forwarded {
+		texts = append(texts, f.Text)
+	}
+	best := forms.Form{}
+	for _, t := range texts {
+		f := forms.Parse(t)
+		if f.Kind != forms.Unknown && len(f.Fields) > len(best.Fields) {
+			best = f
+		}
+	}
+	for _, data := range docx {
+		f, err := forms.ParseDocx(bytes.NewReader(data), int64(len(data)))
+		if err == nil && f.Kind != forms.Unknown && len(f.Fields) > len(best.Fields) {
+			best = f
+		}
+	}
+	return best, best.Kind != forms.Unknown
+}
+
+// documentKeywords classify an attachment by its file name (6.1, 6.3).
+var documentKeywords = []struct {
+	key string
+	re  *regexp.Regexp
+}{
+	{"endorsement", regexp.MustCompile(`(?i)endorse|recommend|support.?letter|reference|รับรอง|thư giới thiệu|giới thiệu|推荐|推薦|ការគាំទ្រ|ການຮັບຮອງ|ထောက်ခံ`)},
+	{"annual_report", regexp.MustCompile(`(?i)annual|report|รายงาน|báo cáo|报告|報告|年报|年報|របាយការណ៍|ບົດລາຍງານ|အစီရင်ခံ`)},
+	{"constitution", regexp.MustCompile(`(?i)constitution|statute|charter|by-?laws|vision|mission|objective|ข้อบังคับ|ธรรมนูญ|điều lệ|章程|ລັດຖະທຳມະນູນ|ລະບຽບການ|ធម្មនុញ្ញ|လက်စွဲ|ဖွဲ့စည်းပုံ`)},
+}
+
+// classifyDocument returns the document key of an attachment, or "other".
+func classifyDocument(name string) string {
+	for _, k := range documentKeywords {
+		if k.re.MatchString(name) {
+			return k.key
+		}
+	}
+	return "other"
+}
+
+func attachmentsOf(msg *mailread.Message) []mailread.Attachment {
+	out := append([]mailread.Attachment{}, msg.Attachments...)
+	for _, f := range msg.Forwarded {
+		out = append(out, f.Attachments...)
+	}
+	return out
+}
+
+// addDocuments records msg's attachments on a.
+func addDocuments(a *gov.Application, msg *mailread.Message) []string {
+	var added []string
+	for _, at := range attachmentsOf(msg) {
+		if at.Name == "" || strings.HasPrefix(at.ContentType, "message/") || strings.EqualFold(at.ContentType, "application/pkcs7-signature") {
+			continue
+		}
+		if slices.ContainsFunc(a.Documents, func(d gov.Document) bool { return d.SHA256 == at.SHA256 && at.SHA256 != "" }) {
+			continue
+		}
+		key := classifyDocument(at.Name)
+		a.Documents = append(a.Documents, gov.Document{Key: key, Name: at.Name, Size: at.Size, SHA256: at.SHA256})
+		added = append(added, key+": "+at.Name)
+	}
+	return added
+}
+
+// applyForm copies what a form says onto a (fields the form left empty keep their value).
+func (b *Bot) applyForm(a *gov.Application, f forms.Form) {
+	if a.Fields == nil {
+		a.Fields = map[string]string{}
+	}
+	for k, v := range f.Fields {
+		if strings.TrimSpace(v) != "" {
+			a.Fields[k] = v
+		}
+	}
+	for k, on := range f.Checked {
+		if on {
+			if k == "agree_top" {
+				a.AgreedToP = true
+			}
+		}
+	}
+	if a.Kind == "" {
+		a.Kind = string(f.Kind)
+	}
+	if f.Language != "" {
+		a.Language = f.Language
+	}
+	get := func(k string) string { return strings.TrimSpace(a.Fields[k]) }
+	if a.Kind == gov.AppAssociateIndividual {
+		a.Name = get("name")
+		a.Contact = gov.Person{Name: get("name"), Email: gov.NormalizeAddress(firstAddress(get("email")))}
+	} else {
+		a.Name = get("org_name")
+		a.Chair = get("chair")
+		a.Contact = gov.Person{Name: get("contact_name"), Email: gov.NormalizeAddress(firstAddress(get("contact_email")))}
+		a.Alternate = gov.Person{Name: get("alternate_name"), Email: gov.NormalizeAddress(firstAddress(get("alternate_email")))}
+	}
+	if c := get("country"); c != "" {
+		a.Country = c
+		if b.CountryName != nil {
+			if canon, ok := b.CountryName(c); ok {
+				a.Country = canon
+			}
+		}
+	}
+	if e := get("endorser"); e != "" {
+		a.EndorserText = e
+	}
+	if inc := get("annual_income_usd"); inc != "" {
+		var n int64
+		for _, r := range inc {
+			if r >= '0' && r <= '9' {
+				n = n*10 + int64(r-'0')
+			} else if r == '.' {
+				break
+			}
+		}
+		a.Income = n
+	}
+	if a.Kind == gov.AppRegular {
+		// A ticked documents checklist is no substitute for the documents: they
+		// must arrive as attachments or be declared by the Secretariat.
+		for _, d := range gov.RequiredDocuments {
+			_ = d
+		}
+	}
+}
+
+var addrRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
+
+func firstAddress(s string) string { return addrRE.FindString(s) }
+
+func (b *Bot) required(kind string) []string { return forms.RequiredKeys(forms.Kind(kind)) }
+
+// formFields lists what was read from a form, labelled in English, for the receipt.
+func formFields(f forms.Form) []gov.Field {
+	var out []gov.Field
+	for _, fl := range f.List("en") {
+		out = append(out, gov.Field{Label: fl.Label, Value: fl.Value})
+	}
+	return out
+}
+
+// intake opens a case from an application form: forwarded by the Secretariat, or
+// sent in directly by the applicant (then the Secretariat must confirm it first).
+func (b *Bot) intake(tx *store.Tx, msg *mailread.Message, f forms.Form, direct bool) (Result, error) {
+	id, err := tx.NextCaseID()
+	if err != nil {
+		return Result{}, err
+	}
+	a := gov.Application{ID: id, Kind: string(f.Kind), Direct: direct, Confirmed: !direct}
+	b.applyForm(&a, f)
+	if direct && a.Contact.Email == "" {
+		a.Contact.Email = msg.From.Email
+	}
+	docs := addDocuments(&a, msg)
+	orgs, seats, err := rosterAndSC(tx)
+	if err != nil {
+		return Result{}, err
+	}
+	env := b.env(tx)
+	a, voters, mails := gov.Intake(tx.Now, env, a, formFields(f), orgs, seats, b.required(a.Kind))
+	if err := b.saveCase(tx, a, voters, mails); err != nil {
+		return Result{}, err
+	}
+	who := "secretariat"
+	if direct {
+		who = "applicant " + msg.From.Email
+	}
+	if err := tx.Audit("case.open", a.ID, who, fmt.Sprintf("%s: %s (%s); state %s; documents %v; missing %v", gov.KindLabel(a.Kind), a.Name, a.Country, a.State, docs, a.Missing)); err != nil {
+		return Result{}, err
+	}
+	return Result{Outcome: "case:" + a.ID + ":" + string(a.State), Replied: true}, nil
+}
+
+// saveCase stores a, indexes the tokens of its notice recipients, the Secretariat and
+// the applicant, and queues mails.
+func (b *Bot) saveCase(tx *store.Tx, a gov.Application, voters []gov.Voter, mails []gov.Mail) error {
+	if err := tx.PutCase(a); err != nil {
+		return err
+	}
+	env := b.env(tx)
+	for _, who := range []string{"secretariat", "applicant"} {
+		if err := tx.PutTokenOwner(gov.ApplicationToken(env, a.ID, who), a.ID, who); err != nil {
+			return err
+		}
+	}
+	if len(voters) > 0 {
+		if err := tx.PutVoters(a.ID, voters); err != nil {
+			return err
+		}
+	}
+	return b.queue(tx, mails)
+}
+
+func rosterAndSC(tx *store.Tx) ([]gov.Org, []gov.Seat, error) {
+	orgs, err := tx.Orgs()
+	if err != nil {
+		return nil, nil, err
+	}
+	seats, err := tx.Seats()
+	return orgs, seats, err
+}
+
+// caseMessage handles mail that carries a case's token.
+func (b *Bot) caseMessage(tx *store.Tx, in Inbound, msg *mailread.Message, sender *gov.Org, caseID, who string, docx map[string][]byte) (Result, error) {
+	a, ok, err := tx.Case(caseID)
+	if err != nil {
+		return Result{}, err
+	}
+	if !ok {
+		return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseNoReference, Reason: "the reference in your message does not match an application"}, "")
+	}
+	from := msg.From.Email
+	switch {
+	case who == "secretariat" || b.isSecretariat(from) && who != "applicant" && sender == nil:
+		if !b.isSecretariat(from) {
+			return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseWrongSender, Reason: "only the Secretariat can act on this application with this reference"}, "")
+		}
+		return b.secretariatOnCase(tx, msg, a, docx)
+	case who == "applicant":
+		if !slices.Contains(a.ApplicantAddresses(), from) && !b.isSecretariat(from) {
+			return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseWrongSender, Reason: "this reference belongs to the applicant's address"}, "")
+		}
+		return b.updateCase(tx, msg, a, docx, "applicant "+from)
+	}
+	return b.opinion(tx, in, msg, sender, a, who)
+}
+
+var (
+	confirmRE  = regexp.MustCompile(`(?im)^\W*(confirm(ed)?|genuine)\b`)
+	completeRE = regexp.MustCompile(`(?im)^\W*(complete|documents? complete)\b`)
+	withdrawRE = regexp.MustCompile(`(?im)^\W*withdraw(n)?\b`)
+)
+
+// secretariatOnCase applies the Secretariat's mail on a case: CONFIRM (a direct
+// application is genuine), COMPLETE (the documents are complete), WITHDRAW, and
+// any attachments or form fields.
+func (b *Bot) secretariatOnCase(tx *store.Tx, msg *mailread.Message, a gov.Application, docx map[string][]byte) (Result, error) {
+	reply := answer.ReplyText(msg.Text)
+	switch {
+	case withdrawRE.MatchString(reply):
+		return b.caseAction(tx, a.ID, "withdraw", msg.From.Email)
+	case confirmRE.MatchString(reply) && a.State == gov.CaseUnconfirmed:
+		a.Confirmed = true
+		a.State = ""
+	case completeRE.MatchString(reply):
+		a.DocumentsDeclared = true
+	}
+	return b.updateCase(tx, msg, a, docx, "secretariat "+msg.From.Email)
+}
+
+// updateCase adds what msg brings to a case (documents, form fields) and moves it on.
+func (b *Bot) updateCase(tx *store.Tx, msg *mailread.Message, a gov.Application, docx map[string][]byte, actor string) (Result, error) {
+	if !a.State.Open() {
+		return b.refuse(tx, msg, nil, gov.RefusalData{Code: "case_closed", Reason: fmt.Sprintf("application %s is %s", a.ID, a.State)}, a.Language)
+	}
+	added := addDocuments(&a, msg)
+	if f, ok := readForm(msg, docx); ok {
+		b.applyForm(&a, f)
+	}
+	return b.advanceCase(tx, a, actor, fmt.Sprintf("documents added %v", added), msg)
+}
+
+// advanceCase re-checks a case and moves it on, with a receipt to whoever wrote.
+func (b *Bot) advanceCase(tx *store.Tx, a gov.Application, actor, detail string, msg *mailread.Message) (Result, error) {
+	orgs, seats, err := rosterAndSC(tx)
+	if err != nil {
+		return Result{}, err
+	}
+	env := b.env(tx)
+	before := a.State
+	if a.State == gov.CaseIncomplete || a.State == "" {
+		a = gov.CheckCompleteness(tx.Now, env, a, orgs, b.required(a.Kind))
+	}
+	var voters []gov.Voter
+	var mails []gov.Mail
+	if a.State == gov.CaseIncomplete || a.State == "" {
+		a, voters, mails = gov.Advance(tx.Now, env, a, orgs, seats)
+	}
+	if msg != nil {
+		tok := gov.ApplicationToken(env, a.ID, "secretariat")
+		mails = append(mails, gov.Mail{Kind: "application_update", Key: "reply/" + msg.MessageID, To: []string{msg.From.Email}, Lang: "en", Auto: gov.AutoReplied,
+			InReplyTo: msg.MessageID, Token: tok, Data: gov.ApplicationData{Case: a.View(), Token: tok, Reason: detail}})
+	}
+	if err := b.saveCase(tx, a, voters, mails); err != nil {
+		return Result{}, err
+	}
+	if err := tx.Audit("case.update", a.ID, actor, fmt.Sprintf("%s; %s → %s; missing %v", detail, before, a.State, a.Missing)); err != nil {
+		return Result{}, err
+	}
+	return Result{Outcome: "case:" + a.ID + ":" + string(a.State), Replied: msg != nil}, nil
+}
+
+// opinion records a member's opinion on a case (6.4).
+func (b *Bot) opinion(tx *store.Tx, in Inbound, msg *mailread.Message, sender *gov.Org, a gov.Application, orgID string) (Result, error) {
+	voter, ok, err := tx.Voter(a.ID, orgID)
+	if err != nil {
+		return Result{}, err
+	}
+	if !ok {
+		return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseNoReference, Reason: "the reference in your message does not match an application"}, "")
+	}
+	parsed := answer.Parse(answer.ReplyText(msg.Text), answer.KindOpinion)
+	kind := ""
+	switch parsed.Answer {
+	case answer.Support, answer.Object, answer.Comment:
+		kind = string(parsed.Answer)
+	}
+	prev, err := tx.Opinion(a.ID, orgID)
+	if err != nil {
+		return Result{}, err
+	}
+	at := in.Received
+	if at.IsZero() || at.After(tx.Now) {
+		at = tx.Now
+	}
+	orgs, seats, err := rosterAndSC(tx)
+	if err != nil {
+		return Result{}, err
+	}
+	env := b.env(tx)
+	op, mails := gov.RecordOpinion(env, a, voter, prev, gov.OpinionInput{
+		At: at, From: msg.From.Email, MessageID: msg.MessageID, Kind: kind, Ambiguous: parsed.Ambiguous, Reasons: parsed.Reasons, Sender: sender,
+	}, orgs, seats)
+	if op == nil {
+		m := mails[0]
+		if d, ok := m.Data.(gov.RefusalData); ok {
+			d.Subject = msg.Subject
+			return b.sendRefusal(tx, msg, m, d)
+		}
+		// An objection without reasons: not recorded; the sender is asked for them.
+		if err := b.queue(tx, mails); err != nil {
+			return Result{}, err
+		}
+		return Result{Outcome: "refused:objection_without_reasons", Replied: true}, tx.Audit("opinion.no-reasons", a.ID, msg.From.Email, "objection without specific reasons: not counted; reasons asked for")
+	}
+	if err := tx.PutOpinion(a.ID, *op); err != nil {
+		return Result{}, err
+	}
+	wasObjection := prev != nil && prev.Kind == "object"
+	switch {
+	case op.Kind == "object" && !wasObjection:
+		a.Objections++
+		if a.Objections == 1 {
+			mails = append(mails, gov.ObjectionNotice(env, a, orgs)...)
+		}
+	case op.Kind != "object" && wasObjection:
+		a.Objections--
+	}
+	if err := tx.PutCase(a); err != nil {
+		return Result{}, err
+	}
+	if err := b.queue(tx, mails); err != nil {
+		return Result{}, err
+	}
+	// The audit log names the kind of opinion but never its text.
+	return Result{Outcome: "opinion:" + op.Kind, Replied: true}, tx.Audit("opinion.record", a.ID, msg.From.Email, op.Kind+" from "+orgID)
+}
+
+// caseAction applies a Secretariat action from the CLI or a mail: complete, confirm,
+// withdraw, extend, sc-vote.
+func (b *Bot) caseAction(tx *store.Tx, id, action, actor string) (Result, error) {
+	a, ok, err := tx.Case(id)
+	if err != nil {
+		return Result{}, err
+	}
+	if !ok {
+		return Result{}, &gov.Error{Code: "no_case", Message: fmt.Sprintf("no application %q (see govbot case list)", id)}
+	}
+	if !a.State.Open() {
+		return Result{}, &gov.Error{Code: "case_closed", Message: fmt.Sprintf("application %s is %s", a.ID, a.State)}
+	}
+	switch action {
+	case "withdraw":
+		a.State = gov.CaseWithdrawn
+		a.DecidedAt = tx.Now
+		if err := tx.PutCase(a); err != nil {
+			return Result{}, err
+		}
+		return Result{Outcome: "case:" + a.ID + ":withdrawn"}, tx.Audit("case.withdraw", a.ID, actor, "")
+	case "confirm":
+		if a.State != gov.CaseUnconfirmed {
+			return Result{}, &gov.Error{Code: "not_unconfirmed", Message: fmt.Sprintf("application %s does not await confirmation (%s)", a.ID, a.State)}
+		}
+		a.Confirmed, a.State = true, ""
+	case "complete":
+		a.DocumentsDeclared = true
+	case "sc-vote":
+		if a.State != gov.CaseOpinions && a.State != gov.CaseSCPending {
+			return Result{}, &gov.Error{Code: "not_ready", Message: fmt.Sprintf("application %s is %s: the SC votes after the notice to members", a.ID, a.State)}
+		}
+		return Result{Outcome: "case:" + a.ID + ":sc_vote"}, b.openSCVote(tx, a)
+	default:
+		return Result{}, fmt.Errorf("unknown case action %q", action)
+	}
+	return b.advanceCase(tx, a, actor, action, nil)
+}
+
+// CaseAction runs a Secretariat action on a case at now, in its own transaction.
+func (b *Bot) CaseAction(now time.Time, id, action, actor string) (gov.Application, error) {
+	var a gov.Application
+	err := b.DB.Update(now, func(tx *store.Tx) error {
+		if _, err := b.caseAction(tx, id, action, actor); err != nil {
+			return err
+		}
+		var err error
+		a, _, err = tx.Case(id)
+		return err
+	})
+	if err == nil {
+		b.kick()
+	}
+	return a, err
+}
+
+// AddDocument records a document for a case from the CLI.
+func (b *Bot) AddDocument(now time.Time, id string, d gov.Document, actor string) (gov.Application, error) {
+	var a gov.Application
+	err := b.DB.Update(now, func(tx *store.Tx) error {
+		var ok bool
+		var err error
+		if a, ok, err = tx.Case(id); err != nil {
+			return err
+		} else if !ok {
+			return &gov.Error{Code: "no_case", Message: fmt.Sprintf("no application %q", id)}
+		}
+		a.Documents = append(a.Documents, d)
+		if _, err := b.advanceCase(tx, a, actor, "document added: "+d.Key+" "+d.Name, nil); err != nil {
+			return err
+		}
+		a, _, err = tx.Case(id)
+		return err
+	})
+	if err == nil {
+		b.kick()
+	}
+	return a, err
+}
+
+// ExtendCase moves the six-month deadline when the SC agrees.
+func (b *Bot) ExtendCase(now time.Time, id string, months int, actor string) (gov.Application, error) {
+	var a gov.Application
+	err := b.DB.Update(now, func(tx *store.Tx) error {
+		var ok bool
+		var err error
+		if a, ok, err = tx.Case(id); err != nil {
+			return err
+		} else if !ok || !a.State.Open() || a.DecisionDue.IsZero() {
+			return &gov.Error{Code: "not_extendable", Message: fmt.Sprintf("application %q has no running six-month clock", id)}
+		}
+		a.DecisionDue = gov.EndOfDay(a.DecisionDue.In(b.Location).Add(-time.Nanosecond).AddDate(0, months, 0))
+		a.WarningsSent = nil
+		if err := tx.PutCase(a); err != nil {
+			return err
+		}
+		return tx.Audit("case.extend", a.ID, actor, fmt.Sprintf("decision due %s", gov.DeadlineDate(a.DecisionDue, b.Location)))
+	})
+	return a, err
+}
+
+// openSCVote opens the SC's ballot on a case, with its papers (objections first).
+func (b *Bot) openSCVote(tx *store.Tx, a gov.Application) error {
+	orgs, seats, err := rosterAndSC(tx)
+	if err != nil {
+		return err
+	}
+	ops, err := tx.Opinions(a.ID)
+	if err != nil {
+		return err
+	}
+	env := b.env(tx)
+	id, err := tx.NextBallotID()
+	if err != nil {
+		return err
+	}
+	title, question := gov.SCQuestion(a, ops)
+	days := b.SCVoteDays
+	if days <= 0 {
+		days = 14
+	}
+	closes := tx.Now.In(b.Location).AddDate(0, 0, days)
+	bal, voters, mails, err := gov.OpenBallot(tx.Now, env, gov.OpenRequest{ID: id, Title: title, Question: question, Electorate: gov.ElectorateSC, CloseDate: closes, Case: a.ID}, orgs, seats)
+	if err != nil {
+		return err
+	}
+	if err := tx.PutBallot(bal); err != nil {
+		return err
+	}
+	if err := tx.PutVoters(bal.ID, voters); err != nil {
+		return err
+	}
+	mails = append(mails, gov.SCPapers(env, a, ops, bal.ID, orgs, seats))
+	a.State, a.SCBallot = gov.CaseSCVote, bal.ID
+	if err := tx.PutCase(a); err != nil {
+		return err
+	}
+	if err := b.queue(tx, mails); err != nil {
+		return err
+	}
+	return tx.Audit("case.sc-vote", a.ID, "bot", fmt.Sprintf("SC ballot %s closes %s; %d objections", bal.ID, gov.DeadlineDate(bal.ClosesAt, b.Location), a.Objections))
+}
+
+// dueCase runs what is due on case id at tx.Now: opinion reminders, the SC vote when
+// the opinion window closes, the six-month warnings.
+func (b *Bot) dueCase(tx *store.Tx, id string) error {
+	a, ok, err := tx.Case(id)
+	if err != nil || !ok || !a.State.Open() {
+		return err
+	}
+	env := b.env(tx)
+	d := gov.DueOnCase(tx.Now, env, a)
+	orgs, seats, err := rosterAndSC(tx)
+	if err != nil {
+		return err
+	}
+	if d.Warning != "" {
+		a.WarningsSent = append(a.WarningsSent, d.Warning)
+		if err := tx.PutCase(a); err != nil {
+			return err
+		}
+		if err := b.queue(tx, []gov.Mail{gov.CaseWarning(env, a, d.Warning, orgs, seats)}); err != nil {
+			return err
+		}
+		if err := tx.Audit("case.warning", a.ID, "bot", d.Warning); err != nil {
+			return err
+		}
+	}
+	switch {
+	case d.OpenSC:
+		return b.openSCVote(tx, a)
+	case d.Reminder > 0:
+		voters, err := tx.Voters(a.ID)
+		if err != nil {
+			return err
+		}
+		mails := gov.OpinionReminders(env, a, d.Reminder, voters, func(org string) bool { return tx.HasOpinion(a.ID, org) })
+		for _, day := range env.ReminderDays {
+			if day >= d.Reminder && !slices.Contains(a.RemindersSent, day) {
+				a.RemindersSent = append(a.RemindersSent, day)
+			}
+		}
+		if err := tx.PutCase(a); err != nil {
+			return err
+		}
+		if err := b.queue(tx, mails); err != nil {
+			return err
+		}
+		return tx.Audit("case.remind", a.ID, "bot", fmt.Sprintf("%d days before the opinion window closes; %d mails", d.Reminder, len(mails)))
+	}
+	return nil
+}
+
+// decideCase applies a closed SC ballot to its case.
+func (b *Bot) decideCase(tx *store.Tx, bal gov.Ballot) error {
+	a, ok, err := tx.Case(bal.Case)
+	if err != nil || !ok || a.SCBallot != bal.ID {
+		return err
+	}
+	orgs, seats, err := rosterAndSC(tx)
+	if err != nil {
+		return err
+	}
+	newID := strings.ToLower(a.ID) + "-" + slug(a.Name)
+	a, org, mails := gov.Decide(tx.Now, b.env(tx), a, *bal.Tally, orgs, seats, newID)
+	if org != nil {
+		if err := tx.PutOrg(*org); err != nil {
+			// An address already on the roster: the decision stands, the Secretariat
+			// adds the member by hand.
+			a.OrgID = ""
+			if err := tx.Audit("case.roster-conflict", a.ID, "bot", err.Error()); err != nil {
+				return err
+			}
+		} else if err := tx.Audit("roster.add", org.ID, "bot", fmt.Sprintf("%s joins as %s member from application %s", org.Name, org.Kind, a.ID)); err != nil {
+			return err
+		}
+	}
+	if err := tx.PutCase(a); err != nil {
+		return err
+	}
+	if err := b.queue(tx, mails); err != nil {
+		return err
+	}
+	return tx.Audit("case.decide", a.ID, "sc", fmt.Sprintf("%s (SC ballot %s: %s)", a.State, bal.ID, bal.Tally.Outcome))
+}
+
+func slug(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+		if b.Len() >= 24 {
+			break
+		}
+	}
+	out := strings.Trim(b.String(), "-")
+	if out == "" {
+		out = "member"
+	}
+	return out
+}

@@ -1,0 +1,690 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mekongmigration/govbot/internal/answer"
+	"github.com/mekongmigration/govbot/internal/forms"
+	"github.com/mekongmigration/govbot/internal/gov"
+	"github.com/mekongmigration/govbot/internal/mailread"
+	"github.com/mekongmigration/govbot/internal/roster"
+	"github.com/mekongmigration/govbot/internal/store"
+)
+
+func (e *env) nowTime() time.Time {
+	if e.now != nil {
+		return *e.now
+	}
+	return time.Now()
+}
+
+func cmdRosterImport(e *env, args []string) error {
+	fs := flag.NewFlagSet("roster import", flag.ContinueOnError)
+	dry := fs.Bool("dry-run", false, "check the file, change nothing")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one CSV file")
+	}
+	f, err := os.Open(e.path(pos[0]))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	cfg := *e.cfg
+	orgs, err := roster.ParseOrgs(f, cfg.CountryName, cfg.Location())
+	if err != nil {
+		return fmt.Errorf("%s: nothing imported:\n%w", pos[0], err)
+	}
+	if *dry {
+		fmt.Fprintf(e.out, "%s: %d organisations, no errors (dry run: nothing changed)\n", pos[0], len(orgs))
+		return nil
+	}
+	var added, updated int
+	err = e.app.DB.Update(e.nowTime(), func(tx *store.Tx) error {
+		var err error
+		if added, updated, err = tx.ImportOrgs(orgs); err != nil {
+			return err
+		}
+		return tx.Audit("roster.import", pos[0], "secretariat", fmt.Sprintf("%d added, %d updated", added, updated))
+	})
+	if err != nil {
+		return fmt.Errorf("%s: nothing imported: %w", pos[0], err)
+	}
+	fmt.Fprintf(e.out, "%s: %d organisations added, %d updated\n", pos[0], added, updated)
+	return nil
+}
+
+func cmdRosterExport(e *env, args []string) error {
+	fs := flag.NewFlagSet("roster export", flag.ContinueOnError)
+	outFile := fs.String("out", "", "write to FILE instead of standard output")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	var orgs []gov.Org
+	if err := e.app.DB.View(func(tx *store.Tx) error {
+		var err error
+		orgs, err = tx.Orgs()
+		return err
+	}); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := roster.WriteOrgs(&buf, orgs, e.cfg.Location()); err != nil {
+		return err
+	}
+	if *outFile != "" {
+		return os.WriteFile(e.path(*outFile), buf.Bytes(), 0o600)
+	}
+	_, err := e.out.Write(buf.Bytes())
+	return err
+}
+
+// Standing is a member's standing as `roster list` shows it.
+type Standing struct {
+	gov.Org
+	VotingRights bool   `json:"voting_rights"`
+	PaidThrough  int    `json:"paid_through,omitempty"`
+	SCSeat       string `json:"sc_seat,omitempty"`
+}
+
+func cmdRosterList(e *env, args []string) error {
+	fs := flag.NewFlagSet("roster list", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "JSON output")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	var list []Standing
+	now := e.nowTime()
+	if err := e.app.DB.View(func(tx *store.Tx) error {
+		orgs, err := tx.Orgs()
+		if err != nil {
+			return err
+		}
+		seats, err := tx.Seats()
+		if err != nil {
+			return err
+		}
+		seatOf := map[string]string{}
+		for _, s := range seats {
+			seatOf[s.OrgID] = s.Seat
+		}
+		for _, o := range orgs {
+			list = append(list, Standing{Org: o, VotingRights: e.app.Bot.Rules.HasVotingRights(o, now, e.cfg.Location()), PaidThrough: o.PaidThrough(), SCSeat: seatOf[o.ID]})
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e.out, list)
+	}
+	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tKIND\tCOUNTRY\tCONTACT\tALTERNATE\tLANG\tRECONFIRMED\tPAID\tVOTE\tSC\tBOUNCING")
+	for _, s := range list {
+		vote := "no"
+		switch {
+		case s.Lapsed:
+			vote = "LAPSED"
+		case s.VotingRights:
+			vote = "yes"
+		}
+		year := func(y int) string {
+			if y > 0 {
+				return strconv.Itoa(y)
+			}
+			return "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Name, s.Kind, s.Country, s.Contact.Email, dash(s.Alternate.Email), s.Language, year(s.ReconfirmedThrough), year(s.PaidThrough), vote, dash(s.SCSeat), dash(strings.Join(s.Bouncing, ",")))
+	}
+	fmt.Fprintf(tw, "\n%d organisations\n", len(list))
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func cmdSCImport(e *env, args []string) error {
+	pos, err := flags(flag.NewFlagSet("sc import", flag.ContinueOnError), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one CSV file")
+	}
+	f, err := os.Open(e.path(pos[0]))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	cfg := *e.cfg
+	var special []string
+	for _, s := range cfg.SpecialSeats {
+		special = append(special, s.ID)
+	}
+	return e.app.DB.Update(e.nowTime(), func(tx *store.Tx) error {
+		orgs, err := tx.Orgs()
+		if err != nil {
+			return err
+		}
+		seats, err := roster.ParseSeats(f, orgs, cfg.CountryName, special, cfg.Location())
+		if err != nil {
+			return fmt.Errorf("%s: nothing imported:\n%w", pos[0], err)
+		}
+		if err := tx.ReplaceSeats(seats); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.out, "%s: %d seats (%d voting)\n", pos[0], len(seats), len(gov.VotingSeats(seats)))
+		return tx.Audit("sc.import", pos[0], "secretariat", fmt.Sprintf("%d seats", len(seats)))
+	})
+}
+
+func cmdSCList(e *env, args []string) error {
+	fs := flag.NewFlagSet("sc list", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "JSON output")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	var seats []gov.Seat
+	names := map[string]string{}
+	if err := e.app.DB.View(func(tx *store.Tx) error {
+		var err error
+		if seats, err = tx.Seats(); err != nil {
+			return err
+		}
+		for _, s := range seats {
+			if o, ok, _ := tx.Org(s.OrgID); ok {
+				names[s.OrgID] = o.Name
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e.out, seats)
+	}
+	loc := e.cfg.Location()
+	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEAT\tORGANISATION\tVOTING\tTERM\tTERMS\tNEXT RENEWAL")
+	for _, s := range seats {
+		voting := "no"
+		if s.Voting {
+			voting = "yes"
+		}
+		name := names[s.OrgID]
+		if s.Chair {
+			name += " – CHAIR"
+		}
+		renewal := "-"
+		if !s.TermEnd.IsZero() && s.Seat != gov.RegionalCoordinator {
+			renewal = s.TermEnd.In(loc).AddDate(0, 0, -e.cfg.SC.RenewalLeadDays).Format("2006-01-02")
+			if s.ConsecutiveTerms >= gov.MaxConsecutiveTerms {
+				renewal += " (3rd term: a new organisation)"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s (%s)\t%s\t%s – %s\t%d\t%s\n", s.Seat, name, s.OrgID, voting, day(s.TermStart, loc), day(s.TermEnd, loc), s.ConsecutiveTerms, renewal)
+	}
+	fmt.Fprintf(tw, "\n%d seats, %d voting; SC quorum %d\n", len(seats), len(gov.VotingSeats(seats)), e.app.Bot.Rules.Threshold.HalfPlusOne(len(gov.VotingSeats(seats))))
+	return tw.Flush()
+}
+
+func day(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return "?"
+	}
+	return t.In(loc).Format("2006-01-02")
+}
+
+func cmdBallotOpen(e *env, args []string) error {
+	fs := flag.NewFlagSet("ballot open", flag.ContinueOnError)
+	electorate := fs.String("electorate", "", "members or sc")
+	title := fs.String("title", "", "short title")
+	question := fs.String("question", "", "the question put to the electorate")
+	closes := fs.String("closes", "", "last day of voting, YYYY-MM-DD, in the network's time zone")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q (quote the title and question)", pos[0])
+	}
+	var missing []string
+	for name, v := range map[string]string{"--electorate": *electorate, "--title": *title, "--question": *question, "--closes": *closes} {
+		if v == "" {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return usagef("missing %s", strings.Join(missing, ", "))
+	}
+	d, err := time.ParseInLocation("2006-01-02", *closes, e.cfg.Location())
+	if err != nil {
+		return usagef("--closes %q: want YYYY-MM-DD", *closes)
+	}
+	b, err := e.app.Bot.OpenBallot(e.nowTime(), gov.OpenRequest{Title: *title, Question: *question, Electorate: gov.Electorate(*electorate), CloseDate: d})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.out, b.ID)
+	if !e.remote {
+		fmt.Fprintf(e.errw, "ballot %s opened: %d voting forms queued to %d organisations; quorum %d; closes at the end of %s. They are sent by `govbot once` or the running daemon.\n",
+			b.ID, countForms(e, b.ID), b.ElectorateSize, b.Rules.Threshold.HalfPlusOne(b.QuorumBase), gov.DeadlineDate(b.ClosesAt, e.cfg.Location()))
+	}
+	return nil
+}
+
+func countForms(e *env, id string) int {
+	n := 0
+	_ = e.app.DB.View(func(tx *store.Tx) error {
+		voters, _ := tx.Voters(id)
+		for _, v := range voters {
+			n += len(v.Addresses)
+		}
+		return nil
+	})
+	return n
+}
+
+func cmdBallotList(e *env, args []string) error {
+	fs := flag.NewFlagSet("ballot list", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "JSON output")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	var reports []gov.ResultJSON
+	if err := e.app.DB.View(func(tx *store.Tx) error {
+		ballots, err := tx.Ballots()
+		if err != nil {
+			return err
+		}
+		for _, b := range ballots {
+			votes, err := tx.Votes(b.ID)
+			if err != nil {
+				return err
+			}
+			reports = append(reports, gov.Report(e.app.Bot.Env(tx), b, votes))
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	sort.Slice(reports, func(i, j int) bool { return idNum(reports[i].ID) < idNum(reports[j].ID) })
+	if *asJSON {
+		return writeJSON(e.out, reports)
+	}
+	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tELECTORATE\tCLOSES\tRETURNED\tQUORUM\tSTATUS\tTITLE")
+	for _, r := range reports {
+		fmt.Fprintf(tw, "%s\t%s (%d)\t%s\t%d\t%d\t%s\t%s\n", r.ID, r.Electorate, r.ElectorateSize, r.ClosesOn, r.Returned, r.QuorumRequired, r.Outcome, r.Title)
+	}
+	return tw.Flush()
+}
+
+func idNum(id string) int {
+	n, _ := strconv.Atoi(strings.TrimLeft(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+	return n
+}
+
+func cmdBallotShow(e *env, args []string) error {
+	fs := flag.NewFlagSet("ballot show", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "JSON output")
+	withVotes := fs.Bool("votes", false, "include who answered what (confidential to the SC)")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one ballot id")
+	}
+	var r gov.ResultJSON
+	if err := e.app.DB.View(func(tx *store.Tx) error {
+		b, ok, err := tx.Ballot(pos[0])
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("no ballot %q (see govbot ballot list)", pos[0])
+		}
+		votes, err := tx.Votes(b.ID)
+		if err != nil {
+			return err
+		}
+		r = gov.Report(e.app.Bot.Env(tx), b, votes)
+		if *withVotes {
+			voters, err := tx.Voters(b.ID)
+			if err != nil {
+				return err
+			}
+			byOrg := map[string]gov.Vote{}
+			for _, v := range votes {
+				byOrg[v.OrgID] = v
+			}
+			for _, v := range voters {
+				l := gov.ResultLine{OrgID: v.OrgID, Name: v.Name, Country: v.Country}
+				if vote, ok := byOrg[v.OrgID]; ok {
+					l.Choice, l.At = vote.Choice, vote.At
+				}
+				r.Votes = append(r.Votes, l)
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e.out, r)
+	}
+	met := "not reached"
+	if r.QuorumMet {
+		met = "reached"
+	}
+	fmt.Fprintf(e.out, "%s  %s\n%s\n\nelectorate  %s, %d organisations\ncloses      end of %s\nstatus      %s\n\nYES %d   NO %d   ABSTAIN %d\nreturned    %d; quorum %d (%s, %s of %d)\nmajority    %s\nfingerprint %s\n",
+		r.ID, r.Title, r.Question, r.Electorate, r.ElectorateSize, r.ClosesOn, r.Outcome, r.Yes, r.No, r.Abstain, r.Returned, r.QuorumRequired, met, r.Threshold, r.QuorumBase, r.Majority, r.Fingerprint)
+	if len(r.Votes) > 0 {
+		tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "\nORGANISATION\tCOUNTRY\tANSWER\tAT")
+		for _, l := range r.Votes {
+			at := "-"
+			if !l.At.IsZero() {
+				at = l.At.In(e.cfg.Location()).Format("2006-01-02 15:04")
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Name, l.Country, dash(strings.ToUpper(string(l.Choice))), at)
+		}
+		tw.Flush()
+	}
+	return nil
+}
+
+func cmdAuditVerify(e *env, args []string) error {
+	if _, err := flags(flag.NewFlagSet("audit verify", flag.ContinueOnError), args); err != nil {
+		return err
+	}
+	var entries []store.AuditEntry
+	var head store.AuditHead
+	if err := e.app.DB.View(func(tx *store.Tx) error {
+		var err error
+		if entries, err = tx.AuditLog(); err != nil {
+			return err
+		}
+		head, err = tx.AuditHead()
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := store.VerifyAuditHead(entries, head); err != nil {
+		return err
+	}
+	last := ""
+	if len(entries) > 0 {
+		last = entries[len(entries)-1].Hash
+	}
+	fmt.Fprintf(e.out, "audit log intact: %d entries; last hash %s\n", len(entries), last)
+	return nil
+}
+
+func cmdAuditExport(e *env, args []string) error {
+	fs := flag.NewFlagSet("audit export", flag.ContinueOnError)
+	format := fs.String("format", "csv", "csv or json")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	var entries []store.AuditEntry
+	if err := e.app.DB.View(func(tx *store.Tx) error {
+		var err error
+		entries, err = tx.AuditLog()
+		return err
+	}); err != nil {
+		return err
+	}
+	switch *format {
+	case "json":
+		return writeJSON(e.out, entries)
+	case "csv":
+		w := csv.NewWriter(e.out)
+		w.Write([]string{"seq", "at", "action", "ref", "actor", "detail", "prev", "hash"})
+		for _, a := range entries {
+			w.Write([]string{strconv.FormatUint(a.Seq, 10), a.At.Format(time.RFC3339), a.Action, a.Ref, a.Actor, a.Detail, a.Prev, a.Hash})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	return usagef("--format %q: want csv or json", *format)
+}
+
+func cmdOutboxList(e *env, args []string) error {
+	if _, err := flags(flag.NewFlagSet("outbox list", flag.ContinueOnError), args); err != nil {
+		return err
+	}
+	return e.app.DB.View(func(tx *store.Tx) error {
+		pending, err := tx.Pending()
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "SEQ\tKIND\tTO\tATTEMPTS\tNEXT\tLAST ERROR")
+		for _, m := range pending {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", m.Seq, m.Kind, strings.Join(m.To, ","), m.Attempts, m.NextAttempt.In(e.cfg.Location()).Format("2006-01-02 15:04"), dash(m.LastError))
+		}
+		fmt.Fprintf(tw, "\n%d mails waiting\n", len(pending))
+		return tw.Flush()
+	})
+}
+
+// Inspection is what `govbot inspect --json` prints.
+type Inspection struct {
+	From        string                `json:"from"`
+	Subject     string                `json:"subject"`
+	MessageID   string                `json:"message_id"`
+	InReplyTo   []string              `json:"in_reply_to"`
+	Date        time.Time             `json:"date,omitzero"`
+	Auto        string                `json:"auto,omitempty"`
+	Problems    []string              `json:"problems,omitempty"`
+	ReplyText   string                `json:"reply_text"`
+	Language    string                `json:"language"`
+	Answer      *string               `json:"answer"`
+	Ambiguous   bool                  `json:"ambiguous"`
+	Found       []string              `json:"found,omitempty"`
+	Reasons     string                `json:"reasons"`
+	FormKind    string                `json:"form,omitempty"`
+	Fields      map[string]string     `json:"fields"`
+	Missing     []string              `json:"missing,omitempty"`
+	Attachments []mailread.Attachment `json:"attachments"`
+	Tokens      []string              `json:"tokens,omitempty"`
+	Ballot      string                `json:"ballot,omitempty"`
+	Org         string                `json:"org,omitempty"`
+}
+
+func cmdInspect(e *env, args []string) error {
+	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "JSON output")
+	kind := fs.String("as", "vote", "read the answer as: vote, opinion, reconfirm, attend")
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one .eml file (or - for standard input)")
+	}
+	var r io.Reader = e.stdin
+	if pos[0] != "-" {
+		f, err := os.Open(e.path(pos[0]))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
+	}
+	docx := map[string][]byte{}
+	m, err := mailread.Read(r, mailread.Options{Attachment: func(a mailread.Attachment, r io.Reader) error {
+		if strings.HasSuffix(strings.ToLower(a.Name), ".docx") {
+			if data, err := io.ReadAll(io.LimitReader(r, 5<<20)); err == nil {
+				docx[a.Name] = data
+			}
+		}
+		return nil
+	}})
+	if err != nil {
+		return err
+	}
+	k := map[string]answer.Kind{"vote": answer.KindVote, "opinion": answer.KindOpinion, "reconfirm": answer.KindReconfirm, "attend": answer.KindAttend}[*kind]
+	reply := answer.ReplyText(m.Text)
+	res := answer.Parse(reply, k)
+	in := Inspection{
+		From: m.From.Email, Subject: m.Subject, MessageID: m.MessageID, InReplyTo: m.InReplyTo, Date: m.Date,
+		Auto: m.Auto, Problems: m.Problems, ReplyText: reply, Language: res.Language, Ambiguous: res.Ambiguous,
+		Reasons: res.Reasons, Fields: map[string]string{}, Attachments: m.Attachments,
+	}
+	form := forms.Parse(m.Text)
+	for _, f := range m.Forwarded {
+		if ff := forms.Parse(f.Text); len(ff.Fields) > len(form.Fields) {
+			form = ff
+		}
+	}
+	for _, data := range docx {
+		if ff, err := forms.ParseDocx(bytes.NewReader(data), int64(len(data))); err == nil && len(ff.Fields) > len(form.Fields) {
+			form = ff
+		}
+	}
+	if form.Kind != forms.Unknown {
+		in.FormKind = string(form.Kind)
+		in.Fields = form.Fields
+		in.Missing = form.Missing
+	}
+	if in.Attachments == nil {
+		in.Attachments = []mailread.Attachment{}
+	}
+	if res.Answer != answer.None {
+		s := string(res.Answer)
+		in.Answer = &s
+	}
+	for _, f := range res.Found {
+		in.Found = append(in.Found, string(f))
+	}
+	in.Tokens = gov.FindTokens(strings.Join(append(append([]string{m.Subject}, m.InReplyTo...), m.References...), " ") + " " + m.Text)
+	// With a store (config present and readable), say which ballot it belongs to.
+	if _, err := os.Stat(e.configPath); err == nil && len(in.Tokens) > 0 {
+		if err := e.openStore(); err == nil {
+			_ = e.app.DB.View(func(tx *store.Tx) error {
+				for _, t := range in.Tokens {
+					if b, o, ok := tx.TokenOwner(t); ok {
+						in.Ballot, in.Org = b, o
+						break
+					}
+				}
+				return nil
+			})
+		}
+	}
+	if *asJSON {
+		return writeJSON(e.out, in)
+	}
+	ans := "(none)"
+	if in.Answer != nil {
+		ans = strings.ToUpper(*in.Answer)
+	}
+	if in.Ambiguous {
+		ans += " (ambiguous: " + strings.Join(in.Found, ", ") + ")"
+	}
+	fmt.Fprintf(e.out, "From:        %s\nSubject:     %s\nMessage-ID:  %s\nIn-Reply-To: %s\n", in.From, in.Subject, in.MessageID, strings.Join(in.InReplyTo, " "))
+	if in.Auto != "" {
+		fmt.Fprintf(e.out, "Automatic:   %s (the bot never answers this)\n", in.Auto)
+	}
+	for _, p := range in.Problems {
+		fmt.Fprintf(e.out, "Problem:     %s\n", p)
+	}
+	fmt.Fprintf(e.out, "Language:    %s\nAnswer:      %s\n", dash(in.Language), ans)
+	if in.Reasons != "" {
+		fmt.Fprintf(e.out, "Reasons:     %s\n", in.Reasons)
+	}
+	if len(in.Tokens) > 0 {
+		fmt.Fprintf(e.out, "References:  %s\n", strings.Join(in.Tokens, " "))
+	}
+	if in.Ballot != "" {
+		fmt.Fprintf(e.out, "Belongs to:  ballot %s, organisation %s\n", in.Ballot, in.Org)
+	}
+	if in.FormKind != "" {
+		fmt.Fprintf(e.out, "Form:        %s\n", in.FormKind)
+		keys := make([]string, 0, len(in.Fields))
+		for k := range in.Fields {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(e.out, "  %-18s %s\n", k+":", strings.ReplaceAll(in.Fields[k], "\n", " / "))
+		}
+		if len(in.Missing) > 0 {
+			fmt.Fprintf(e.out, "  missing:           %s\n", strings.Join(in.Missing, ", "))
+		}
+	}
+	for _, a := range in.Attachments {
+		fmt.Fprintf(e.out, "Attachment:  %s (%s, %d bytes)\n", a.Name, a.ContentType, a.Size)
+	}
+	fmt.Fprintf(e.out, "\n--- reply part (what the bot reads) ---\n%s\n---\n", in.ReplyText)
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func cmdDigest(e *env, args []string) error {
+	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
+	send := fs.Bool("send", false, "mail it to the SC and the Secretariat now")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	now := e.nowTime()
+	if *send {
+		var queued bool
+		if err := e.app.DB.Update(now, func(tx *store.Tx) error {
+			var err error
+			queued, err = e.app.Bot.SendDigest(tx, now.UTC().Format("20060102T150405"))
+			return err
+		}); err != nil {
+			return err
+		}
+		if queued {
+			fmt.Fprintln(e.out, "digest queued to the SC and the Secretariat; `govbot once` or the running daemon sends it")
+		}
+		return nil
+	}
+	var text string
+	err := e.app.DB.ViewAt(now, func(tx *store.Tx) error {
+		d, err := e.app.Bot.Digest(tx)
+		if err != nil {
+			return err
+		}
+		r, err := e.app.Bot.Renderer.Render(gov.Mail{Kind: "sc_digest", Lang: "en", Data: d})
+		if err != nil {
+			return err
+		}
+		text = r.Subject + "\n\n" + r.Text
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(e.out, text)
+	return err
+}

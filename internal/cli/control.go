@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// The control socket lets CLI commands reach the store while `govbot run` holds it:
+// bbolt allows one process at a time, so the daemon runs the command for the client.
+// The socket is a Unix socket with mode 0600, so only the daemon's user can use it.
+
+type controlRequest struct {
+	Args []string `json:"args"` // the whole command line, global flags included
+	Cwd  string   `json:"cwd"`  // relative file names are resolved here
+}
+
+type controlResponse struct {
+	Output string `json:"output"`
+	Errors string `json:"errors"`
+	Code   int    `json:"code"`
+}
+
+// exitCode carries a forwarded command's exit code.
+type exitCode int
+
+func (c exitCode) Error() string { return fmt.Sprintf("exit %d", int(c)) }
+
+func listenControl(path string) (net.Listener, error) {
+	if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
+		c.Close()
+		return nil, fmt.Errorf("control socket %s: another govbot is running", path)
+	}
+	os.Remove(path) // stale, from a process that was killed
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("control socket: %w", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return ln, nil
+}
+
+func serveControl(ctx context.Context, ln net.Listener, daemon *env) {
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer conn.Close()
+			conn.SetDeadline(time.Now().Add(10 * time.Minute))
+			var req controlRequest
+			if err := json.NewDecoder(io.LimitReader(conn, 1<<20)).Decode(&req); err != nil {
+				return
+			}
+			var out, errb bytes.Buffer
+			code := runRemote(ctx, daemon, req, &out, &errb)
+			daemon.log.Info("control command", "args", req.Args, "code", code)
+			json.NewEncoder(conn).Encode(controlResponse{Output: out.String(), Errors: errb.String(), Code: code})
+		}()
+	}
+}
+
+// runRemote runs a forwarded command line with the daemon's open store.
+func runRemote(ctx context.Context, daemon *env, req controlRequest, out, errw io.Writer) int {
+	e := &env{ctx: ctx, stdin: bytes.NewReader(nil), out: out, errw: errw, cfg: daemon.cfg, app: daemon.app, log: daemon.log, remote: true, cwd: req.Cwd}
+	fs := flag.NewFlagSet("govbot", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.String("config", "", "")
+	nowFlag := fs.String("now", "", "")
+	if err := fs.Parse(req.Args); err != nil {
+		fmt.Fprintf(errw, "govbot: %v\n", err)
+		return 2
+	}
+	if *nowFlag != "" {
+		t, err := time.Parse(time.RFC3339, *nowFlag)
+		if err != nil {
+			fmt.Fprintf(errw, "govbot: --now: %v\n", err)
+			return 2
+		}
+		e.now = &t
+	}
+	cmd, args := lookup(fs.Args())
+	if cmd == nil || !cmd.store {
+		fmt.Fprintf(errw, "govbot: this command cannot run through the control socket\n")
+		return 2
+	}
+	return e.report(cmd, cmd.run(e, args))
+}
+
+// forward sends the command line to the running daemon and prints its answer.
+func (e *env) forward(all []string) error {
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return err
+	}
+	sock := cfg.ControlSocket()
+	conn, err := net.DialTimeout("unix", sock, 5*time.Second)
+	if err != nil {
+		return fmt.Errorf("the store %s is in use by another process, and its control socket %s does not answer (%v); is `govbot run` starting or stopping?", cfg.Store.Path, sock, err)
+	}
+	defer conn.Close()
+	cwd, _ := os.Getwd()
+	if err := json.NewEncoder(conn).Encode(controlRequest{Args: all, Cwd: cwd}); err != nil {
+		return err
+	}
+	var resp controlResponse
+	if err := json.NewDecoder(conn).Decode(&resp); err != nil {
+		return fmt.Errorf("control socket: %w", err)
+	}
+	io.WriteString(e.out, resp.Output)
+	io.WriteString(e.errw, resp.Errors)
+	if resp.Code != 0 {
+		return exitCode(resp.Code)
+	}
+	return nil
+}
+
+// path resolves a file name given on the command line.
+func (e *env) path(p string) string {
+	if e.cwd == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(e.cwd, p)
+}

@@ -1,0 +1,443 @@
+// Package config owns govbot's configuration file: its types and defaults
+// ([Default]), reading it ([Parse], unknown keys rejected with their line) and
+// checking it ([Config.Validate], every problem reported at once with its key
+// path). It also resolves what the file only names: the time zone
+// ([Config.Location]), the mail passwords ([IMAP.Password], [SMTP.Password]) and
+// the spelling of countries ([Config.CountryName]).
+//
+// config.example.yaml at the repository root documents every key.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // the network's time zone must load even where the host has no zoneinfo
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/mekongmigration/govbot/internal/gov"
+)
+
+// Security values for [IMAP.Security] and [SMTP.Security].
+const (
+	SecurityTLS      = "tls"      // implicit TLS from the first byte (IMAPS 993, SMTPS 465)
+	SecuritySTARTTLS = "starttls" // plain connection upgraded with STARTTLS; refused if the server does not offer it
+	SecurityNone     = "none"     // no TLS at all; allowed only for a loopback host
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	Network      Network       `yaml:"network"`
+	Bot          Bot           `yaml:"bot"`
+	Secretariat  []string      `yaml:"secretariat"`
+	IMAP         IMAP          `yaml:"imap"`
+	SMTP         SMTP          `yaml:"smtp"`
+	Store        Store         `yaml:"store"`
+	Rules        Rules         `yaml:"rules"`
+	Reminders    Reminders     `yaml:"reminders"`
+	Limits       Limits        `yaml:"limits"`
+	Outbox       Outbox        `yaml:"outbox"`
+	SpecialSeats []SpecialSeat `yaml:"special_seats"`
+	Control      Control       `yaml:"control"`
+	Templates    Templates     `yaml:"templates"`
+	Trust        Trust         `yaml:"trust"`
+	Digest       Digest        `yaml:"digest"`
+	Applications Applications  `yaml:"applications"`
+	Membership   Membership    `yaml:"membership"`
+	SC           SC            `yaml:"sc"`
+	Log          Log           `yaml:"log"`
+}
+
+// Network describes the network the bot serves.
+type Network struct {
+	// Name is the network's name as it appears in mail.
+	Name string `yaml:"name"`
+	// Timezone is the IANA zone every deadline is counted in (rules.md "Time").
+	Timezone string `yaml:"timezone"`
+	// Countries are the GMS countries with an SC seat each (7.2.1), spelled as mail
+	// and the roster show them.
+	Countries []string `yaml:"countries"`
+}
+
+// Bot is the bot's own mail identity.
+type Bot struct {
+	Address string `yaml:"address"` // bare address, e.g. govbot@mmn.example
+	Name    string `yaml:"name"`    // display name in From:
+}
+
+// IMAP is where the bot reads its mail.
+type IMAP struct {
+	Host     string `yaml:"host"`
+	Port     int    `yaml:"port"`
+	Security string `yaml:"security"`
+	Username string `yaml:"username"`
+	// InlinePassword (key "password") is refused unless Host is loopback; use
+	// PasswordFile or PasswordEnv. Read the password with [IMAP.Password].
+	InlinePassword Secret `yaml:"password"`
+	PasswordFile   string `yaml:"password_file"`
+	PasswordEnv    string `yaml:"password_env"`
+	Mailbox        string `yaml:"mailbox"`
+	// ProcessedMailbox, if set, is where handled messages are moved; "" leaves
+	// them in Mailbox, flagged \Seen.
+	ProcessedMailbox      string   `yaml:"processed_mailbox"`
+	PollInterval          Duration `yaml:"poll_interval"`
+	Idle                  bool     `yaml:"idle"`
+	TLSInsecureSkipVerify bool     `yaml:"tls_insecure_skip_verify"`
+	CAFile                string   `yaml:"ca_file"`
+}
+
+// SMTP is where the bot submits its mail.
+type SMTP struct {
+	Host     string `yaml:"host"`
+	Port     int    `yaml:"port"`
+	Security string `yaml:"security"`
+	// Username, if empty, means no AUTH.
+	Username string `yaml:"username"`
+	// InlinePassword (key "password") is refused unless Host is loopback.
+	InlinePassword        Secret `yaml:"password"`
+	PasswordFile          string `yaml:"password_file"`
+	PasswordEnv           string `yaml:"password_env"`
+	CAFile                string `yaml:"ca_file"`
+	TLSInsecureSkipVerify bool   `yaml:"tls_insecure_skip_verify"`
+	// HELO is the name the bot gives in EHLO/HELO; "" lets the client choose.
+	HELO string `yaml:"helo"`
+}
+
+// Store is the bbolt database.
+type Store struct {
+	Path string `yaml:"path"`
+}
+
+// Rules are the settings where the ToP is ambiguous (rules.md); see [Rules.Gov].
+type Rules struct {
+	Threshold  gov.ThresholdRule `yaml:"threshold"`
+	Majority   gov.MajorityRule  `yaml:"majority"`
+	QuorumBase gov.QuorumBase    `yaml:"quorum_base"`
+	// ReconfirmDeadline is the annual re-confirmation deadline as MM-DD (5.1.6(c)).
+	ReconfirmDeadline string `yaml:"reconfirm_deadline"`
+}
+
+// Reminders say when the bot reminds those who have not answered.
+type Reminders struct {
+	// DaysBefore lists how many days before a deadline a reminder goes; empty: none.
+	DaysBefore []int `yaml:"days_before"`
+	// Hour is the local hour (network time zone) reminders are sent at.
+	Hour int `yaml:"hour"`
+}
+
+// Limits bound what the bot accepts and how often it answers.
+type Limits struct {
+	MaxMessageBytes          int64 `yaml:"max_message_bytes"`
+	MaxAttachments           int   `yaml:"max_attachments"`
+	RefusalsPerAddressPerDay int   `yaml:"refusals_per_address_per_day"`
+	StrangerRefusalsPerDay   int   `yaml:"stranger_refusals_per_day"`
+}
+
+// Outbox tunes the delivery loop.
+type Outbox struct {
+	RetryMin    Duration `yaml:"retry_min"`
+	RetryMax    Duration `yaml:"retry_max"`
+	GiveUpAfter Duration `yaml:"give_up_after"`
+	Batch       int      `yaml:"batch"`
+}
+
+// SpecialSeat is a special voting SC seat created by the General Conference
+// (7.2.2; footnote 2: one for Burmese groups in Thailand). The GC sets its terms.
+type SpecialSeat struct {
+	// ID is the seat's name in the SC roster (lower-case letters, digits, '-').
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+	// TermYears is the term the GC set; absent or 0 means 2, the SC term (7.2.15).
+	TermYears int `yaml:"term_years"`
+	// Replacement is the GC's replacement process, free text quoted to members.
+	Replacement string `yaml:"replacement"`
+}
+
+// Control is the local administration socket.
+// Trust says how much evidence a reply needs, beyond the reference token and an
+// address of the organisation the token was issued to, which are always required.
+type Trust struct {
+	// Policy is relaxed, standard (default) or strict; see package trust.
+	Policy string `yaml:"policy"`
+	// AuthservID is the authserv-id your receiving mail server writes in its
+	// Authentication-Results headers; only those headers are trusted. "" trusts none.
+	AuthservID string `yaml:"authserv_id"`
+	// VerifyDKIM checks DKIM signatures itself (needs DNS).
+	VerifyDKIM bool `yaml:"verify_dkim"`
+}
+
+// SC tunes the Steering Committee procedure (ToP 7.2).
+type SC struct {
+	// RenewalLeadDays opens a seat's renewal this many days before its term ends.
+	// Default 90; 0 never (the Secretariat runs `govbot sc vacate SEAT --reason term_end`).
+	RenewalLeadDays int `yaml:"renewal_lead_days"`
+	// RecommendDays is how long the members of the seat's country have to recommend
+	// the next organisation (7.2.16; the ToP sets no figure). Default 21.
+	RecommendDays int `yaml:"recommend_days"`
+}
+
+// Membership tunes the membership year (ToP 5.1.4-5.1.8, 7.1).
+type Membership struct {
+	// CampaignOpens is the MM-DD each year the re-confirmation forms go out; "off"
+	// never (the Secretariat runs `govbot campaign open`). Default 10-01.
+	CampaignOpens string `yaml:"campaign_opens"`
+	// FeeBands are the fee bands of 5.1.6(b): income up to up_to USD pays fee USD;
+	// the last band has up_to -1.
+	FeeBands []FeeBand `yaml:"fee_bands"`
+	// GCQuorumBase is what "all the membership" counts for the GC quorum (7.1.2):
+	// all_members (default: regular and associate) or regular.
+	GCQuorumBase string `yaml:"gc_quorum_base"`
+}
+
+// FeeBand is one fee band.
+type FeeBand struct {
+	UpTo int64 `yaml:"up_to"`
+	Fee  int   `yaml:"fee"`
+}
+
+// Applications tunes the membership procedure (ToP 6.1-6.7).
+type Applications struct {
+	// SCVoteDays is how many days the SC has to vote once the members' opinion
+	// window (one month, ToP 6.4) has closed. The ToP sets no figure; default 14.
+	SCVoteDays int `yaml:"sc_vote_days"`
+}
+
+// Digest schedules the weekly digest of open matters to the SC and the Secretariat.
+type Digest struct {
+	// Weekday is the day it goes (monday … sunday); "off" sends none.
+	Weekday string `yaml:"weekday"`
+	// Hour is the local hour it goes at.
+	Hour int `yaml:"hour"`
+}
+
+// Templates says where to find templates that override the built-in ones.
+type Templates struct {
+	// Dir, when set, is a directory laid out like templates/ (one directory per
+	// language, one file per kind of mail, and layout.html); a file there replaces
+	// the built-in one of the same path. "" uses only the built-in templates.
+	Dir string `yaml:"dir"`
+}
+
+type Control struct {
+	// Socket is the Unix socket path; "" means <store.path>.sock.
+	Socket string `yaml:"socket"`
+}
+
+// Log configures logging.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // text, json
+}
+
+// Default returns the configuration every file is read over. It does not
+// validate: bot.address, secretariat and the mail hosts have no default.
+func Default() Config {
+	return Config{
+		Network: Network{
+			Name:      "Mekong Migration Network",
+			Timezone:  "Asia/Bangkok",
+			Countries: DefaultCountries(),
+		},
+		Bot: Bot{Name: "MMN governance bot"},
+		IMAP: IMAP{
+			Port:         993,
+			Security:     SecurityTLS,
+			Mailbox:      "INBOX",
+			PollInterval: Duration(2 * time.Minute),
+			Idle:         true,
+		},
+		SMTP:  SMTP{Port: 587, Security: SecuritySTARTTLS},
+		Store: Store{Path: "./govbot.db"},
+		Rules: Rules{
+			Threshold:         gov.ThresholdFloor,
+			Majority:          gov.MajoritySimple,
+			QuorumBase:        gov.QuorumBaseVoting,
+			ReconfirmDeadline: "11-30",
+		},
+		Reminders:    Reminders{DaysBefore: []int{7, 2, 1}, Hour: 9},
+		Trust:        Trust{Policy: "standard"},
+		Digest:       Digest{Weekday: "monday", Hour: 8},
+		Applications: Applications{SCVoteDays: 14},
+		SC:           SC{RenewalLeadDays: 90, RecommendDays: 21},
+		Membership: Membership{CampaignOpens: "10-01", GCQuorumBase: "all_members",
+			FeeBands: []FeeBand{{UpTo: 9999, Fee: 1}, {UpTo: 50000, Fee: 15}, {UpTo: 100000, Fee: 20}, {UpTo: -1, Fee: 50}}},
+		Limits: Limits{
+			MaxMessageBytes:          48 << 20,
+			MaxAttachments:           20,
+			RefusalsPerAddressPerDay: 3,
+			StrangerRefusalsPerDay:   1,
+		},
+		Outbox: Outbox{
+			RetryMin:    Duration(time.Minute),
+			RetryMax:    Duration(time.Hour),
+			GiveUpAfter: Duration(72 * time.Hour),
+			Batch:       50,
+		},
+		Log: Log{Level: "info", Format: "text"},
+	}
+}
+
+// DefaultCountries returns the six GMS countries of 7.2.1, spelled as in rules.md.
+func DefaultCountries() []string {
+	return []string{"Burma/Myanmar", "Cambodia", "Yunnan/Guangxi/China", "Lao PDR", "Thailand", "Vietnam"}
+}
+
+// Parse reads a YAML configuration over [Default]. Unknown keys, values of the
+// wrong type and more than one YAML document are errors that name their line.
+// Parse does not validate; see [Config.Validate] and [Load].
+//
+// A list in the file replaces the default list (countries, days_before); it is
+// not merged with it.
+func Parse(r io.Reader) (Config, error) {
+	c := Default()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return Config{}, fmt.Errorf("read config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		if errors.Is(err, io.EOF) {
+			return c, nil // empty file: all defaults
+		}
+		return Config{}, fmt.Errorf("parse config: %w", err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return Config{}, fmt.Errorf("parse config: %w", err)
+		}
+		return Config{}, fmt.Errorf("parse config: line %d: a second YAML document; want one", extra.Line)
+	}
+	for i := range c.SpecialSeats {
+		if c.SpecialSeats[i].TermYears == 0 {
+			c.SpecialSeats[i].TermYears = 2 // the SC term (7.2.15) unless the GC said otherwise
+		}
+	}
+	return c, nil
+}
+
+// Load opens, parses and validates the configuration file at path.
+func Load(path string) (Config, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("load config: %w", err)
+	}
+	defer f.Close()
+	c, err := Parse(f)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Location returns the network's time zone. It falls back to Asia/Bangkok's
+// fixed offset (UTC+7) only if Timezone does not load, which
+// [Config.Validate] reports.
+func (c Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.Network.Timezone)
+	if err != nil || c.Network.Timezone == "" {
+		return time.FixedZone("UTC+7", 7*60*60)
+	}
+	return loc
+}
+
+// ControlSocket returns the control socket path: Control.Socket, or
+// Store.Path + ".sock" when that is empty.
+func (c Config) ControlSocket() string {
+	if c.Control.Socket != "" {
+		return c.Control.Socket
+	}
+	return c.Store.Path + ".sock"
+}
+
+// Gov returns the rules as package gov uses them. Call it on a validated
+// config: an unreadable reconfirm_deadline gives the default, 30 November.
+func (r Rules) Gov() gov.Rules {
+	g := gov.DefaultRules()
+	g.Threshold, g.Majority, g.QuorumBase = r.Threshold, r.Majority, r.QuorumBase
+	if m, d, err := parseMonthDay(r.ReconfirmDeadline); err == nil {
+		g.ReconfirmMonth, g.ReconfirmDay = m, d
+	}
+	return g
+}
+
+// parseMonthDay reads "MM-DD". February 29 is refused: the deadline must fall
+// every year.
+func parseMonthDay(s string) (time.Month, int, error) {
+	t, err := time.Parse("01-02", s)
+	if err != nil || len(s) != 5 {
+		return 0, 0, fmt.Errorf("%q is not a date as MM-DD, e.g. 11-30", s)
+	}
+	if t.Month() == time.February && t.Day() == 29 {
+		return 0, 0, errors.New("02-29 does not fall every year")
+	}
+	return t.Month(), t.Day(), nil
+}
+
+// SlogLevel returns Level as a slog.Level; unknown levels give Info.
+func (l Log) SlogLevel() slog.Level {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(l.Level)); err != nil {
+		return slog.LevelInfo
+	}
+	return lv
+}
+
+// Duration is a time.Duration written in YAML as a Go duration string ("2m", "72h").
+type Duration time.Duration
+
+// UnmarshalYAML reads a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	var s string
+	if n.Kind != yaml.ScalarNode || n.Decode(&s) != nil {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: want a duration such as \"2m\" or \"72h\"", n.Line)}}
+	}
+	v, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil {
+		if _, nerr := strconv.Atoi(strings.TrimSpace(s)); nerr == nil {
+			return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: duration %q has no unit; write e.g. \"%ss\" or \"%sm\"", n.Line, s, s, s)}}
+		}
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %q is not a duration such as \"2m\" or \"72h\"", n.Line, s)}}
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration string.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// String returns the Go duration string.
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// Std returns d as a time.Duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }
+
+// WeekdayOf returns the digest's weekday; ok is false when the digest is off.
+func (d Digest) WeekdayOf() (time.Weekday, bool) {
+	for i := time.Sunday; i <= time.Saturday; i++ {
+		if strings.EqualFold(d.Weekday, i.String()) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// CampaignDate returns the month and day the campaign opens; month 0 when off.
+func (m Membership) CampaignDate() (time.Month, int) {
+	mo, d, err := parseMonthDay(m.CampaignOpens)
+	if err != nil {
+		return 0, 0
+	}
+	return mo, d
+}

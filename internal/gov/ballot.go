@@ -1,0 +1,585 @@
+package gov
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Electorate says who votes on a ballot.
+type Electorate string
+
+const (
+	// ElectorateMembers: regular members with voting rights (7.2.16, 5.1.7).
+	ElectorateMembers Electorate = "members"
+	// ElectorateSC: the organisations holding voting SC seats (7.2.1).
+	ElectorateSC Electorate = "sc"
+)
+
+// Choice is an answer on a voting form.
+type Choice string
+
+const (
+	Yes     Choice = "yes"
+	No      Choice = "no"
+	Abstain Choice = "abstain"
+)
+
+// Env is what the rules need to know of the deployment.
+type Env struct {
+	Rules       Rules
+	Location    *time.Location
+	Secret      []byte   // key of the reference tokens (HMAC)
+	Secretariat []string // addresses
+	// ReminderDays are the days before a deadline that reminders go out (7, 2, 1).
+	ReminderDays []int
+	// ReminderHour is the local hour a reminder becomes due on its day.
+	ReminderHour int
+}
+
+// Ballot is a question put to an electorate (rules.md §E).
+type Ballot struct {
+	ID         string     `json:"id"`
+	Title      string     `json:"title"`
+	Question   string     `json:"question"`
+	Electorate Electorate `json:"electorate"`
+	OpenedAt   time.Time  `json:"opened_at"`
+	// ClosesAt is the exclusive end of the closing day in the network's time zone.
+	ClosesAt time.Time `json:"closes_at"`
+	// Rules are a snapshot taken at opening: a later change of config does not change
+	// an open ballot.
+	Rules          Rules  `json:"rules"`
+	ElectorateSize int    `json:"electorate_size"`
+	QuorumBase     int    `json:"quorum_base"`
+	Fingerprint    string `json:"fingerprint"`
+	RemindersSent  []int  `json:"reminders_sent,omitempty"`
+	Closed         bool   `json:"closed"`
+	// Case is the application an SC ballot decides, if any.
+	Case     string    `json:"case,omitempty"`
+	ClosedAt time.Time `json:"closed_at,omitzero"`
+	Tally    *Tally    `json:"tally,omitempty"`
+}
+
+// Voter is an organisation entitled to vote on a ballot, with the token it was sent.
+type Voter struct {
+	OrgID     string   `json:"org_id"`
+	Name      string   `json:"name"`
+	Country   string   `json:"country"`
+	Language  string   `json:"language"`
+	Seat      string   `json:"seat,omitempty"`
+	Addresses []string `json:"addresses"`
+	Token     string   `json:"token"`
+}
+
+// Vote is an organisation's latest valid answer on a ballot.
+type Vote struct {
+	OrgID     string    `json:"org_id"`
+	Choice    Choice    `json:"choice"`
+	At        time.Time `json:"at"`
+	From      string    `json:"from"`
+	MessageID string    `json:"message_id,omitempty"`
+	// Changes counts how many earlier answers this one replaced.
+	Changes int `json:"changes,omitempty"`
+}
+
+// BallotView is what templates show of a ballot.
+type BallotView struct {
+	ID, Title, Question string
+	Electorate          Electorate
+	ClosesAt            time.Time
+	ClosesOn            string // YYYY-MM-DD in the network's zone
+	ElectorateSize      int
+	QuorumRequired      int
+	Fingerprint         string
+}
+
+// View returns what templates show of b.
+func (b Ballot) View(loc *time.Location) BallotView {
+	return BallotView{
+		ID: b.ID, Title: b.Title, Question: b.Question, Electorate: b.Electorate,
+		ClosesAt: b.ClosesAt, ClosesOn: DeadlineDate(b.ClosesAt, loc),
+		ElectorateSize: b.ElectorateSize, QuorumRequired: b.Rules.Threshold.HalfPlusOne(b.QuorumBase),
+		Fingerprint: b.Fingerprint,
+	}
+}
+
+// Status returns the ballot's outcome so far: open until it closes.
+func (b Ballot) Status() Outcome {
+	if b.Tally == nil {
+		return OutcomeOpen
+	}
+	return b.Tally.Outcome
+}
+
+// OpenRequest is the Secretariat's request to open a ballot.
+type OpenRequest struct {
+	ID         string
+	Title      string
+	Question   string
+	Electorate Electorate
+	// CloseDate is the last day of voting, a date in the network's time zone.
+	CloseDate time.Time
+	// Case links an SC ballot to the application it decides.
+	Case string
+}
+
+// FormData is the data of a ballot_form and ballot_reminder mail.
+type FormData struct {
+	Ballot   BallotView
+	Voter    Voter
+	Token    string
+	Reminder int // days left, for reminders
+}
+
+// OpenedData is the data of the ballot_opened mail to the Secretariat and the SC.
+type OpenedData struct {
+	Ballot BallotView
+	Voters []Voter
+}
+
+// OpenBallot decides the electorate of a new ballot and the forms to send. orgs is the
+// whole roster; seats the SC.
+func OpenBallot(now time.Time, env Env, req OpenRequest, orgs []Org, seats []Seat) (Ballot, []Voter, []Mail, error) {
+	loc := env.Location
+	var problems []string
+	if strings.TrimSpace(req.Title) == "" {
+		problems = append(problems, "a title is required")
+	}
+	if strings.ContainsAny(req.Title, "\r\n") {
+		problems = append(problems, "the title must be one line")
+	}
+	if strings.TrimSpace(req.Question) == "" {
+		problems = append(problems, "a question is required")
+	}
+	if req.Electorate != ElectorateMembers && req.Electorate != ElectorateSC {
+		problems = append(problems, fmt.Sprintf("electorate %q: want members or sc", req.Electorate))
+	}
+	closesAt := EndOfDay(time.Date(req.CloseDate.Year(), req.CloseDate.Month(), req.CloseDate.Day(), 0, 0, 0, 0, loc))
+	if !closesAt.After(now) {
+		problems = append(problems, fmt.Sprintf("closing date %s has already passed", DeadlineDate(closesAt, loc)))
+	}
+	if len(problems) > 0 {
+		return Ballot{}, nil, nil, errorf("invalid_ballot", strings.Join(problems, "; "))
+	}
+
+	voters, base := electorate(now, env, req.Electorate, orgs, seats)
+	if len(voters) == 0 {
+		return Ballot{}, nil, nil, errorf("empty_electorate", fmt.Sprintf("nobody can vote: the %s electorate is empty", req.Electorate))
+	}
+	b := Ballot{
+		ID: req.ID, Title: strings.TrimSpace(req.Title), Question: strings.TrimSpace(req.Question),
+		Electorate: req.Electorate, OpenedAt: now, ClosesAt: closesAt, Rules: env.Rules,
+		ElectorateSize: len(voters), QuorumBase: base, Case: req.Case,
+	}
+	for i := range voters {
+		voters[i].Token = Token(env.Secret, b.ID, voters[i].OrgID)
+	}
+	b.Fingerprint = Fingerprint(voters)
+
+	view := b.View(loc)
+	mails := make([]Mail, 0, 2*len(voters)+1)
+	for _, v := range voters {
+		for _, addr := range v.Addresses {
+			mails = append(mails, Mail{
+				Kind: "ballot_form", Key: "ballot/" + b.ID + "/form/" + v.OrgID + "/" + addr,
+				To: []string{addr}, Lang: v.Language, Auto: AutoGenerated, Token: v.Token,
+				Data: FormData{Ballot: view, Voter: v, Token: v.Token},
+			})
+		}
+	}
+	mails = append(mails, Mail{
+		Kind: "ballot_opened", Key: "ballot/" + b.ID + "/opened",
+		To: officers(env, orgs, seats), Lang: "en", Auto: AutoGenerated,
+		Data: OpenedData{Ballot: view, Voters: voters},
+	})
+	return b, voters, mails, nil
+}
+
+// electorate returns the voters of a ballot and n for its quorum.
+func electorate(now time.Time, env Env, e Electorate, orgs []Org, seats []Seat) ([]Voter, int) {
+	var voters []Voter
+	byID := make(map[string]Org, len(orgs))
+	for _, o := range orgs {
+		byID[o.ID] = o
+	}
+	switch e {
+	case ElectorateSC:
+		for _, s := range VotingSeats(seats) {
+			o, ok := byID[s.OrgID]
+			if !ok {
+				continue
+			}
+			v := voterOf(o)
+			v.Seat = s.Seat
+			voters = append(voters, v)
+		}
+		return voters, len(voters)
+	default:
+		regular := 0
+		for _, o := range orgs {
+			if o.Kind != Regular {
+				continue
+			}
+			regular++
+			if env.Rules.HasVotingRights(o, now, env.Location) {
+				voters = append(voters, voterOf(o))
+			}
+		}
+		if env.Rules.QuorumBase == QuorumBaseAllRegular {
+			return voters, regular
+		}
+		return voters, len(voters)
+	}
+}
+
+func voterOf(o Org) Voter {
+	return Voter{OrgID: o.ID, Name: o.Name, Country: o.Country, Language: o.Language, Addresses: o.MailAddresses()}
+}
+
+// SCAddresses returns the addresses of the organisations holding SC seats (voting or
+// not: the Regional Coordinator receives everything the SC does).
+func SCAddresses(orgs []Org, seats []Seat) []string {
+	byID := make(map[string]Org, len(orgs))
+	for _, o := range orgs {
+		byID[o.ID] = o
+	}
+	var out []string
+	for _, s := range seats {
+		if o, ok := byID[s.OrgID]; ok {
+			for _, a := range o.Addresses() {
+				if !contains(out, a) {
+					out = append(out, a)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// officers returns the Secretariat's and the SC's addresses, without repeats.
+func officers(env Env, orgs []Org, seats []Seat) []string {
+	out := []string{}
+	for _, a := range env.Secretariat {
+		if a = NormalizeAddress(a); !contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	for _, a := range SCAddresses(orgs, seats) {
+		if !contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Fingerprint is a hash of who may vote and at which addresses, so that a later
+// change of the roster is visible to the SC.
+func Fingerprint(voters []Voter) string {
+	lines := make([]string, 0, len(voters))
+	for _, v := range voters {
+		addrs := slices.Clone(v.Addresses)
+		sort.Strings(addrs)
+		lines = append(lines, v.OrgID+":"+strings.Join(addrs, ","))
+	}
+	sort.Strings(lines)
+	h := sha256.New()
+	for _, l := range lines {
+		h.Write([]byte(l + "\n"))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+var tokenEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// Token returns the reference token of (ballot or case id, organisation): the id, a
+// dash and eight characters of an HMAC under secret. It is stable, so a form sent
+// again carries the same token, and it cannot be guessed without the secret.
+func Token(secret []byte, id, orgID string) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(id + "\x00" + orgID))
+	return id + "-" + tokenEncoding.EncodeToString(m.Sum(nil))[:8]
+}
+
+var tokenRE = regexp.MustCompile(`\b([A-Z]{1,3}[0-9]{1,9})-([A-Z2-7]{8})\b`)
+
+// FindTokens returns the reference tokens that appear in s, in order, without repeats.
+func FindTokens(s string) []string {
+	var out []string
+	for _, m := range tokenRE.FindAllString(strings.ToUpper(s), -1) {
+		if !contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// TokenID returns the ballot or case id part of a token.
+func TokenID(token string) string {
+	i := strings.LastIndexByte(token, '-')
+	if i < 0 {
+		return ""
+	}
+	return token[:i]
+}
+
+// VoteInput is what a reply says and who sent it.
+type VoteInput struct {
+	At        time.Time // when the server received it
+	From      string
+	MessageID string
+	Choice    Choice // "" when the reply holds no answer
+	Ambiguous bool   // two different answers were found
+	// Sender is the roster organisation From belongs to, nil for a stranger.
+	Sender *Org
+}
+
+// ReceiptData is the data of a vote_receipt mail.
+type ReceiptData struct {
+	Ballot     BallotView
+	Voter      Voter
+	Choice     Choice
+	RecordedAt time.Time
+	Replaced   Choice // the answer this one replaced, or ""
+}
+
+// RefusalData is the data of a refusal mail. Code names the reason.
+type RefusalData struct {
+	Code    string
+	Reason  string // plain English, for logs and the English part of the mail
+	Ballot  *BallotView
+	Case    *ApplicationView
+	Subject string // of the refused message
+}
+
+// Refusal codes, shown in templates and logs.
+const (
+	RefuseNotOnRoster   = "not_on_roster"
+	RefuseAssociate     = "associate"
+	RefuseWrongSender   = "wrong_sender"
+	RefuseLate          = "late"
+	RefuseAmbiguous     = "ambiguous"
+	RefuseNoAnswer      = "no_answer"
+	RefuseNoReference   = "no_reference"
+	RefuseUnreadable    = "unreadable"
+	RefuseNotElectorate = "not_in_electorate"
+)
+
+// CastVote decides a reply to ballot b that carried voter's token. prev is voter's
+// current vote, if any. It returns the new vote (nil when refused) and the reply to send.
+func CastVote(env Env, b Ballot, voter Voter, prev *Vote, in VoteInput) (*Vote, Mail) {
+	view := b.View(env.Location)
+	refuse := func(code, reason string) (*Vote, Mail) {
+		return nil, Refuse(in.From, in.MessageID, langOf(in.Sender, voter.Language), RefusalData{Code: code, Reason: reason, Ballot: &view})
+	}
+	switch {
+	case b.Closed || !in.At.Before(b.ClosesAt):
+		return refuse(RefuseLate, fmt.Sprintf("voting on %s closed at the end of %s", b.ID, view.ClosesOn))
+	case in.Sender == nil:
+		return refuse(RefuseNotOnRoster, "your address is not on the network's roster")
+	case in.Sender.Kind == Associate && in.Sender.ID != voter.OrgID:
+		return refuse(RefuseAssociate, "associates give opinions but do not vote (ToP 5.2.2)")
+	case in.Sender.ID != voter.OrgID:
+		return refuse(RefuseWrongSender, "this voting form was sent to another organisation; only its contact or alternate can answer it")
+	case in.Ambiguous:
+		return refuse(RefuseAmbiguous, "your reply holds more than one answer; please reply with only one of YES, NO or ABSTAIN")
+	case in.Choice == "":
+		return refuse(RefuseNoAnswer, "we found no answer in your reply; please reply with YES, NO or ABSTAIN above the quoted text")
+	}
+	v := &Vote{OrgID: voter.OrgID, Choice: in.Choice, At: in.At, From: NormalizeAddress(in.From), MessageID: in.MessageID}
+	var replaced Choice
+	if prev != nil {
+		v.Changes = prev.Changes + 1
+		replaced = prev.Choice
+	}
+	return v, Mail{
+		Kind: "vote_receipt", Key: "reply/" + in.MessageID, To: []string{in.From},
+		Lang: voter.Language, Auto: AutoReplied, InReplyTo: in.MessageID, Token: voter.Token,
+		Data: ReceiptData{Ballot: view, Voter: voter, Choice: in.Choice, RecordedAt: in.At, Replaced: replaced},
+	}
+}
+
+func langOf(o *Org, fallback string) string {
+	if o != nil && o.Language != "" {
+		return o.Language
+	}
+	if fallback != "" {
+		return fallback
+	}
+	return "en"
+}
+
+// Refuse builds the refusal mail answering message msgID from addr.
+func Refuse(addr, msgID, lang string, d RefusalData) Mail {
+	return Mail{
+		Kind: "refusal", Key: "reply/" + msgID, To: []string{addr}, Lang: lang,
+		Auto: AutoReplied, InReplyTo: msgID, Data: d,
+	}
+}
+
+// DueReminder returns the reminder of b due at now, if any: the one with the fewest
+// days left among those whose time has come and that have not been sent. Only the
+// latest is sent after a pause, so a bot back from a week offline does not send three.
+func DueReminder(now time.Time, env Env, b Ballot) (days int, due bool) {
+	if b.Closed || !now.Before(b.ClosesAt) {
+		return 0, false
+	}
+	best := -1
+	for _, d := range env.ReminderDays {
+		if d <= 0 || slices.ContainsFunc(b.RemindersSent, func(sent int) bool { return sent <= d }) {
+			continue // sent, or a nearer one was: never remind further from the deadline
+		}
+		day := b.ClosesAt.In(env.Location).AddDate(0, 0, -1-d) // the calendar day d days before the last day
+		at := time.Date(day.Year(), day.Month(), day.Day(), env.ReminderHour, 0, 0, 0, env.Location)
+		if at.Before(b.OpenedAt) || now.Before(at) {
+			continue
+		}
+		if best < 0 || d < best {
+			best = d
+		}
+	}
+	return best, best > 0
+}
+
+// Reminders returns the reminder mails for the voters who have not answered.
+func Reminders(env Env, b Ballot, days int, voters []Voter, answered func(orgID string) bool) []Mail {
+	view := b.View(env.Location)
+	var mails []Mail
+	for _, v := range voters {
+		if answered(v.OrgID) {
+			continue
+		}
+		for _, addr := range v.Addresses {
+			mails = append(mails, Mail{
+				Kind: "ballot_reminder", Key: fmt.Sprintf("ballot/%s/reminder/%d/%s/%s", b.ID, days, v.OrgID, addr),
+				To: []string{addr}, Lang: v.Language, Auto: AutoGenerated, Token: v.Token,
+				Data: FormData{Ballot: view, Voter: v, Token: v.Token, Reminder: days},
+			})
+		}
+	}
+	return mails
+}
+
+// ResultLine is one organisation's answer in the SC's result.
+type ResultLine struct {
+	OrgID, Name, Country string
+	Choice               Choice // "" when it did not answer
+	At                   time.Time
+}
+
+// ResultData is the data of the result mails. Lines are only filled for the SC.
+type ResultData struct {
+	Ballot BallotView
+	Tally  Tally
+	Lines  []ResultLine
+}
+
+// ResultJSON is the result.json attached to the result mails and printed by
+// `ballot show --json`.
+type ResultJSON struct {
+	ID             string        `json:"id"`
+	Title          string        `json:"title"`
+	Question       string        `json:"question"`
+	Electorate     Electorate    `json:"electorate"`
+	ElectorateSize int           `json:"electorate_size"`
+	QuorumBase     int           `json:"quorum_base"`
+	QuorumRequired int           `json:"quorum_required"`
+	Returned       int           `json:"returned"`
+	Yes            int           `json:"yes"`
+	No             int           `json:"no"`
+	Abstain        int           `json:"abstain"`
+	QuorumMet      bool          `json:"quorum_met"`
+	Outcome        Outcome       `json:"outcome"`
+	OpenedAt       time.Time     `json:"opened_at"`
+	ClosesAt       time.Time     `json:"closes_at"`
+	ClosesOn       string        `json:"closes_on"`
+	Threshold      ThresholdRule `json:"threshold"`
+	Majority       MajorityRule  `json:"majority"`
+	Fingerprint    string        `json:"fingerprint"`
+	Votes          []ResultLine  `json:"votes,omitempty"`
+}
+
+// Count counts votes.
+func CountVotes(votes []Vote) Count {
+	var c Count
+	for _, v := range votes {
+		switch v.Choice {
+		case Yes:
+			c.Yes++
+		case No:
+			c.No++
+		case Abstain:
+			c.Abstain++
+		}
+	}
+	return c
+}
+
+// Report returns b's figures now: the live count while open, the result once closed.
+func Report(env Env, b Ballot, votes []Vote) ResultJSON {
+	t := b.Rules.Decide(CountVotes(votes), b.QuorumBase)
+	if !b.Closed {
+		t.Outcome = OutcomeOpen
+	}
+	return ResultJSON{
+		ID: b.ID, Title: b.Title, Question: b.Question, Electorate: b.Electorate,
+		ElectorateSize: b.ElectorateSize, QuorumBase: b.QuorumBase, QuorumRequired: t.QuorumRequired,
+		Returned: t.Returned(), Yes: t.Yes, No: t.No, Abstain: t.Abstain, QuorumMet: t.QuorumMet,
+		Outcome: t.Outcome, OpenedAt: b.OpenedAt, ClosesAt: b.ClosesAt, ClosesOn: DeadlineDate(b.ClosesAt, env.Location),
+		Threshold: b.Rules.Threshold, Majority: b.Rules.Majority, Fingerprint: b.Fingerprint,
+	}
+}
+
+// CloseBallot closes b at now: the tally against quorum and majority, the full result
+// to the Secretariat and the SC, and the counts to every organisation on the roster
+// (member ballots) or to the SC alone (SC ballots).
+func CloseBallot(now time.Time, env Env, b Ballot, voters []Voter, votes []Vote, orgs []Org, seats []Seat) (Ballot, []Mail) {
+	t := b.Rules.Decide(CountVotes(votes), b.QuorumBase)
+	b.Closed, b.ClosedAt, b.Tally = true, now, &t
+
+	byOrg := make(map[string]Vote, len(votes))
+	for _, v := range votes {
+		byOrg[v.OrgID] = v
+	}
+	lines := make([]ResultLine, 0, len(voters))
+	for _, v := range voters {
+		l := ResultLine{OrgID: v.OrgID, Name: v.Name, Country: v.Country}
+		if vote, ok := byOrg[v.OrgID]; ok {
+			l.Choice, l.At = vote.Choice, vote.At
+		}
+		lines = append(lines, l)
+	}
+	view := b.View(env.Location)
+	full := Report(env, b, votes)
+	full.Votes = lines
+	counts := full
+	counts.Votes = nil
+	fullJSON, _ := json.MarshalIndent(full, "", "  ")
+	countsJSON, _ := json.MarshalIndent(counts, "", "  ")
+
+	mails := []Mail{{
+		Kind: "ballot_result_sc", Key: "ballot/" + b.ID + "/result/sc", To: officers(env, orgs, seats),
+		Lang: "en", Auto: AutoGenerated, Data: ResultData{Ballot: view, Tally: t, Lines: lines},
+		Attachments: []Attachment{{Name: "result.json", ContentType: "application/json", Data: fullJSON}},
+	}}
+	if b.Electorate == ElectorateMembers {
+		for _, o := range orgs {
+			for _, addr := range o.MailAddresses() {
+				mails = append(mails, Mail{
+					Kind: "ballot_result_members", Key: "ballot/" + b.ID + "/result/" + o.ID + "/" + addr, Shared: "ballot/" + b.ID + "/result",
+					To: []string{addr}, Lang: o.Language, Auto: AutoGenerated,
+					Data:        ResultData{Ballot: view, Tally: t},
+					Attachments: []Attachment{{Name: "result.json", ContentType: "application/json", Data: countsJSON}},
+				})
+			}
+		}
+	}
+	return b, mails
+}

@@ -1,0 +1,421 @@
+// Package imapsource reads new messages from an IMAP mailbox with go-imap v2. It knows
+// nothing of governance: it hands each message to a handler and, once the handler has
+// committed it, flags (or moves) it on the server and remembers how far it has read.
+package imapsource
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-message/charset"
+)
+
+// ProcessedFlag is the keyword set on every handled message.
+const ProcessedFlag = "$GovbotProcessed"
+
+// Config says how to reach the mailbox.
+type Config struct {
+	Addr             string // host:port
+	Security         string // tls | starttls | none
+	Username         string
+	Password         string
+	Mailbox          string // default INBOX
+	ProcessedMailbox string // when set, handled messages are moved there
+	TLS              *tls.Config
+	// MaxBytes caps how much of one message is read; the handler sees Truncated.
+	MaxBytes int64
+	// Batch is how many messages one FETCH asks for.
+	Batch int
+	// BatchBytes caps the bytes of the messages handed to a batch handler at once.
+	BatchBytes int64
+	Logger     *slog.Logger
+}
+
+// Message is one fetched message.
+type Message struct {
+	Mailbox     string
+	UIDValidity uint32
+	UID         uint32
+	Received    time.Time // INTERNALDATE
+	Size        int64
+	Raw         []byte
+	Truncated   bool // Raw holds only the first MaxBytes+1 bytes
+}
+
+// State remembers how far the mailbox has been read.
+type State interface {
+	Position(mailbox string) (uidValidity, lastUID uint32, err error)
+	SetPosition(mailbox string, uidValidity, lastUID uint32) error
+	// Seen reports whether the message was already handled (crash between commit
+	// and SetPosition).
+	Seen(uidValidity, uid uint32) bool
+}
+
+// Source is a connection to one mailbox. It is not safe for concurrent use.
+type Source struct {
+	cfg    Config
+	c      *imapclient.Client
+	newMsg chan struct{}
+	mu     sync.Mutex
+}
+
+// New returns a Source; it connects on first use.
+func New(cfg Config) *Source {
+	if cfg.Mailbox == "" {
+		cfg.Mailbox = "INBOX"
+	}
+	if cfg.Batch <= 0 {
+		cfg.Batch = 100
+	}
+	if cfg.BatchBytes <= 0 {
+		cfg.BatchBytes = 8 << 20
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Source{cfg: cfg, newMsg: make(chan struct{}, 1)}
+}
+
+// Close logs out and closes the connection.
+func (s *Source) Close() error {
+	if s.c == nil {
+		return nil
+	}
+	_ = s.c.Logout().Wait()
+	err := s.c.Close()
+	s.c = nil
+	return err
+}
+
+func (s *Source) drop() {
+	if s.c != nil {
+		_ = s.c.Close()
+		s.c = nil
+	}
+}
+
+// Connect dials and logs in, if not connected.
+func (s *Source) Connect() error {
+	if s.c != nil {
+		select {
+		case <-s.c.Closed():
+			s.c = nil
+		default:
+			return nil
+		}
+	}
+	opts := &imapclient.Options{
+		TLSConfig:   s.cfg.TLS,
+		WordDecoder: &mime.WordDecoder{CharsetReader: charset.Reader},
+		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
+			Mailbox: func(d *imapclient.UnilateralDataMailbox) {
+				if d.NumMessages != nil {
+					select {
+					case s.newMsg <- struct{}{}:
+					default:
+					}
+				}
+			},
+		},
+	}
+	var c *imapclient.Client
+	var err error
+	switch s.cfg.Security {
+	case "none":
+		c, err = imapclient.DialInsecure(s.cfg.Addr, opts)
+	case "starttls":
+		c, err = imapclient.DialStartTLS(s.cfg.Addr, opts)
+	default:
+		c, err = imapclient.DialTLS(s.cfg.Addr, opts)
+	}
+	if err != nil {
+		return fmt.Errorf("imap dial %s: %w", s.cfg.Addr, err)
+	}
+	if err := c.Login(s.cfg.Username, s.cfg.Password).Wait(); err != nil {
+		c.Close()
+		return fmt.Errorf("imap login as %s: %w", s.cfg.Username, err)
+	}
+	s.c = c
+	return nil
+}
+
+// Check logs in, selects the mailbox and reports how many messages it holds.
+func (s *Source) Check() (int, error) {
+	if err := s.Connect(); err != nil {
+		return 0, err
+	}
+	sel, err := s.c.Select(s.cfg.Mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
+	if err != nil {
+		s.drop()
+		return 0, fmt.Errorf("imap select %s: %w", s.cfg.Mailbox, err)
+	}
+	return int(sel.NumMessages), nil
+}
+
+// Poll hands every new message to handle, oldest first, and returns how many it
+// handled. A handler error stops the poll; the message is tried again next time.
+func (s *Source) Poll(ctx context.Context, st State, handle func(Message) error) (int, error) {
+	return s.PollBatch(ctx, st, func(ms []Message) error {
+		for _, m := range ms {
+			if err := handle(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// PollBatch is Poll with a handler that commits several messages at once: every
+// message it is given is committed when it returns nil, none when it fails. The
+// messages are marked on the server, and the position moved, only after that.
+func (s *Source) PollBatch(ctx context.Context, st State, handle func([]Message) error) (int, error) {
+	n, err := s.poll(ctx, st, handle)
+	if err != nil {
+		s.drop() // reconnect next time: the connection may be what failed
+	}
+	return n, err
+}
+
+func (s *Source) poll(ctx context.Context, st State, handle func([]Message) error) (int, error) {
+	if err := s.Connect(); err != nil {
+		return 0, err
+	}
+	box := s.cfg.Mailbox
+	sel, err := s.c.Select(box, nil).Wait()
+	if err != nil {
+		return 0, fmt.Errorf("imap select %s: %w", box, err)
+	}
+	uv, last, err := st.Position(box)
+	if err != nil {
+		return 0, err
+	}
+	if uv != sel.UIDValidity {
+		if uv != 0 {
+			s.cfg.Logger.Warn("UIDVALIDITY changed: reading the mailbox again; handled messages are recognised by Message-ID",
+				"mailbox", box, "old", uv, "new", sel.UIDValidity)
+		}
+		uv, last = sel.UIDValidity, 0
+		if err := st.SetPosition(box, uv, 0); err != nil {
+			return 0, err
+		}
+	}
+	if sel.NumMessages == 0 || (sel.UIDNext != 0 && uint32(sel.UIDNext) <= last+1) {
+		return 0, nil
+	}
+	var set imap.UIDSet
+	set.AddRange(imap.UID(last+1), 0)
+	found, err := s.c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{set}}, nil).Wait()
+	if err != nil {
+		return 0, fmt.Errorf("imap search: %w", err)
+	}
+	var uids []imap.UID
+	for _, u := range found.AllUIDs() {
+		if uint32(u) > last { // n:* always matches the highest UID, even below n
+			uids = append(uids, u)
+		}
+	}
+	slices.Sort(uids)
+	handled := 0
+	for len(uids) > 0 {
+		if err := ctx.Err(); err != nil {
+			return handled, err
+		}
+		chunk := uids[:min(len(uids), s.cfg.Batch)]
+		uids = uids[len(chunk):]
+		var fetch []imap.UID
+		var done []imap.UID
+		for _, u := range chunk {
+			if st.Seen(uv, uint32(u)) {
+				done = append(done, u)
+			} else {
+				fetch = append(fetch, u)
+			}
+		}
+		if len(fetch) > 0 {
+			got, err := s.fetch(box, uv, fetch, handle)
+			done = append(done, got...)
+			handled += len(got)
+			if ferr := s.finish(box, uv, done, st); ferr != nil && err == nil {
+				err = ferr
+			}
+			if err != nil {
+				return handled, err
+			}
+			continue
+		}
+		if err := s.finish(box, uv, done, st); err != nil {
+			return handled, err
+		}
+	}
+	return handled, nil
+}
+
+// fetch streams the messages and hands each to handle; it returns the UIDs handled.
+func (s *Source) fetch(box string, uv uint32, uids []imap.UID, handle func([]Message) error) ([]imap.UID, error) {
+	cmd := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
+		UID: true, InternalDate: true, RFC822Size: true,
+		BodySection: []*imap.FetchItemBodySection{{Peek: true}},
+	})
+	defer cmd.Close()
+	var done []imap.UID
+	var batch []Message
+	var batchBytes int64
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := handle(batch); err != nil {
+			return fmt.Errorf("handle uids %d-%d: %w", batch[0].UID, batch[len(batch)-1].UID, err)
+		}
+		for _, m := range batch {
+			done = append(done, imap.UID(m.UID))
+		}
+		batch, batchBytes = nil, 0
+		return nil
+	}
+	for {
+		fm := cmd.Next()
+		if fm == nil {
+			break
+		}
+		m := Message{Mailbox: box, UIDValidity: uv}
+		var readErr error
+		for {
+			item := fm.Next()
+			if item == nil {
+				break
+			}
+			switch it := item.(type) {
+			case imapclient.FetchItemDataUID:
+				m.UID = uint32(it.UID)
+			case imapclient.FetchItemDataInternalDate:
+				m.Received = it.Time
+			case imapclient.FetchItemDataRFC822Size:
+				m.Size = it.Size
+			case imapclient.FetchItemDataBodySection:
+				m.Raw, m.Truncated, readErr = readLimited(it.Literal, s.cfg.MaxBytes)
+			}
+		}
+		if readErr != nil {
+			if err := flush(); err != nil {
+				return done, err
+			}
+			return done, fmt.Errorf("imap fetch uid %d: %w", m.UID, readErr)
+		}
+		if m.UID == 0 || m.Raw == nil {
+			continue
+		}
+		batch = append(batch, m)
+		batchBytes += int64(len(m.Raw))
+		if batchBytes >= s.cfg.BatchBytes {
+			if err := flush(); err != nil {
+				return done, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return done, err
+	}
+	if err := cmd.Close(); err != nil {
+		return done, fmt.Errorf("imap fetch: %w", err)
+	}
+	return done, nil
+}
+
+func readLimited(r io.Reader, max int64) ([]byte, bool, error) {
+	// The literal's size is known: read it into one buffer of that size rather than
+	// let io.ReadAll grow (and copy) its way there.
+	if l, ok := r.(interface{ Size() int64 }); ok {
+		if size := l.Size(); size >= 0 && (max <= 0 || size <= max) {
+			b := make([]byte, size)
+			_, err := io.ReadFull(r, b)
+			return b, false, err
+		}
+	}
+	if max <= 0 {
+		b, err := io.ReadAll(r)
+		return b, false, err
+	}
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, false, err
+	}
+	if int64(len(b)) > max {
+		_, err = io.Copy(io.Discard, r)
+		return b, true, err
+	}
+	return b, false, nil
+}
+
+// finish flags or moves the handled messages and records the position.
+func (s *Source) finish(box string, uv uint32, done []imap.UID, st State) error {
+	if len(done) == 0 {
+		return nil
+	}
+	set := imap.UIDSetNum(done...)
+	var err error
+	if s.cfg.ProcessedMailbox != "" {
+		_, err = s.c.Move(set, s.cfg.ProcessedMailbox).Wait()
+		var ie *imap.Error
+		if errors.As(err, &ie) && ie.Code == imap.ResponseCodeTryCreate {
+			if err = s.c.Create(s.cfg.ProcessedMailbox, nil).Wait(); err == nil {
+				_, err = s.c.Move(set, s.cfg.ProcessedMailbox).Wait()
+			}
+		}
+	} else {
+		err = s.c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen, ProcessedFlag}}, nil).Close()
+	}
+	if err != nil {
+		return fmt.Errorf("imap mark handled: %w", err)
+	}
+	return st.SetPosition(box, uv, uint32(slices.Max(done)))
+}
+
+// Wait returns when new mail may have arrived: at once when the server pushes it
+// (IDLE), or after timeout, or when ctx is done. Without IDLE it just sleeps.
+func (s *Source) Wait(ctx context.Context, timeout time.Duration) error {
+	select {
+	case <-s.newMsg:
+		return nil
+	default:
+	}
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	if s.c == nil || !s.c.Caps().Has(imap.CapIdle) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timer.C:
+			return nil
+		}
+	}
+	idle, err := s.c.Idle()
+	if err != nil {
+		s.drop()
+		return err
+	}
+	select {
+	case <-ctx.Done():
+	case <-timer.C:
+	case <-s.newMsg:
+	case <-s.c.Closed():
+	}
+	if err := idle.Close(); err != nil {
+		s.drop()
+		return nil
+	}
+	if err := idle.Wait(); err != nil {
+		s.drop()
+	}
+	return ctx.Err()
+}

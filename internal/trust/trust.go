@@ -1,0 +1,130 @@
+// Package trust decides whether a reply may speak for the organisation it claims to
+// come from, beyond the reference token and the sender's address that the bot always
+// requires: by the receiving server's Authentication-Results (DMARC, DKIM) and, when
+// configured, by verifying DKIM signatures directly.
+package trust
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/emersion/go-msgauth/authres"
+	"github.com/emersion/go-msgauth/dkim"
+)
+
+// Policy is how much evidence a reply needs beyond its token and sender address.
+type Policy string
+
+const (
+	// Relaxed: the token and the sender's address are enough; authentication
+	// results are ignored.
+	Relaxed Policy = "relaxed"
+	// Standard (default): a reply whose From domain FAILS DMARC or DKIM, according
+	// to the configured receiving server (or our own DKIM check), is refused.
+	// Mail without authentication results passes.
+	Standard Policy = "standard"
+	// Strict: a reply must PASS DMARC, or carry a valid DKIM signature of its From
+	// domain, according to the configured server or our own check.
+	Strict Policy = "strict"
+)
+
+// Config configures Check.
+type Config struct {
+	Policy Policy
+	// AuthservID is the authserv-id of the receiving server whose
+	// Authentication-Results headers are trusted; every other A-R header is ignored.
+	// "" trusts none.
+	AuthservID string
+	// VerifyDKIM checks DKIM signatures with go-msgauth.
+	VerifyDKIM bool
+	// LookupTXT replaces DNS for DKIM keys (tests); nil uses the resolver.
+	LookupTXT func(domain string) ([]string, error)
+}
+
+// Verdict is the outcome of Check.
+type Verdict struct {
+	OK bool
+	// Code and Reason explain a refusal: dmarc_fail, dkim_fail, unauthenticated.
+	Code, Reason string
+	// DMARC and DKIM are what was found for the From domain: pass, fail, none, …
+	DMARC, DKIM string
+}
+
+// Check judges a message from fromDomain with header fields header (canonical keys,
+// in order) and raw bytes raw (for DKIM).
+func Check(cfg Config, header map[string][]string, raw []byte, fromDomain string) Verdict {
+	v := Verdict{OK: true, DMARC: "none", DKIM: "none"}
+	if cfg.Policy == Relaxed || cfg.Policy == "" && cfg.AuthservID == "" && !cfg.VerifyDKIM {
+		return v
+	}
+	fromDomain = strings.ToLower(fromDomain)
+	dkimPass, dkimFail := false, false
+	if cfg.AuthservID != "" {
+		for _, h := range header["Authentication-Results"] {
+			id, results, err := authres.Parse(h)
+			if err != nil || !strings.EqualFold(id, cfg.AuthservID) {
+				continue
+			}
+			for _, r := range results {
+				switch r := r.(type) {
+				case *authres.DMARCResult:
+					if strings.EqualFold(r.From, fromDomain) || r.From == "" {
+						v.DMARC = string(r.Value)
+					}
+				case *authres.DKIMResult:
+					if aligned(r.Domain, r.Identifier, fromDomain) {
+						switch r.Value {
+						case authres.ResultPass:
+							dkimPass = true
+						case authres.ResultFail, authres.ResultPermError:
+							dkimFail = true
+						}
+					}
+				}
+			}
+			break // only the topmost header of our own server counts
+		}
+	}
+	if cfg.VerifyDKIM && len(raw) > 0 {
+		verifs, err := dkim.VerifyWithOptions(bytes.NewReader(raw), &dkim.VerifyOptions{LookupTXT: cfg.LookupTXT, MaxVerifications: 5})
+		if err == nil {
+			for _, ver := range verifs {
+				if !aligned(ver.Domain, ver.Identifier, fromDomain) {
+					continue
+				}
+				if ver.Err == nil {
+					dkimPass = true
+				} else if !dkim.IsTempFail(ver.Err) {
+					dkimFail = true
+				}
+			}
+		}
+	}
+	switch {
+	case dkimPass:
+		v.DKIM = "pass"
+	case dkimFail:
+		v.DKIM = "fail"
+	}
+	switch {
+	case v.DMARC == "fail":
+		v.OK, v.Code, v.Reason = false, "dmarc_fail", "the receiving server found that your message does not really come from "+fromDomain+" (DMARC failed)"
+	case v.DKIM == "fail" && v.DMARC != "pass":
+		v.OK, v.Code, v.Reason = false, "dkim_fail", "the digital signature of your message (DKIM) does not verify for "+fromDomain
+	case cfg.Policy == Strict && v.DMARC != "pass" && v.DKIM != "pass":
+		v.OK, v.Code, v.Reason = false, "unauthenticated", "your message could not be authenticated as coming from "+fromDomain+" (no DMARC or DKIM pass), which this network requires"
+	}
+	return v
+}
+
+// aligned reports whether a DKIM signature's domain (d=) or identity (i=) belongs to
+// the From domain (relaxed alignment: the same domain or a subdomain of it).
+func aligned(d, i, from string) bool {
+	d = strings.ToLower(d)
+	if d == "" {
+		if _, dom, ok := strings.Cut(strings.ToLower(i), "@"); ok {
+			d = dom
+		}
+	}
+	return d != "" && (d == from || strings.HasSuffix(from, "."+d) || strings.HasSuffix(d, "."+from))
+}

@@ -1,0 +1,75 @@
+package trust
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-msgauth/dkim"
+)
+
+func hdr(ar ...string) map[string][]string { return map[string][]string{"Authentication-Results": ar} }
+
+func TestAuthenticationResults(t *testing.T) {
+	const id = "mx.mmn.example"
+	tests := []struct {
+		name   string
+		policy Policy
+		ar     []string
+		want   string // "" OK, else Code
+	}{
+		{"no A-R, standard", Standard, nil, ""},
+		{"no A-R, strict", Strict, nil, "unauthenticated"},
+		{"dmarc pass", Strict, []string{id + "; dmarc=pass header.from=clrc.example"}, ""},
+		{"dmarc fail", Standard, []string{id + "; dmarc=fail header.from=clrc.example"}, "dmarc_fail"},
+		{"dmarc fail, relaxed", Relaxed, []string{id + "; dmarc=fail header.from=clrc.example"}, ""},
+		{"dkim fail", Standard, []string{id + "; dkim=fail header.d=clrc.example"}, "dkim_fail"},
+		{"dkim pass, gmail-style header.i", Strict, []string{id + "; dkim=pass header.i=@clrc.example"}, ""},
+		{"dkim pass for another domain does not count", Strict, []string{id + "; dkim=pass header.d=evil.example"}, "unauthenticated"},
+		{"a forged A-R from another server is ignored", Standard, []string{"evil.example; dmarc=pass header.from=clrc.example", id + "; dmarc=fail header.from=clrc.example"}, "dmarc_fail"},
+		{"only another server's A-R", Strict, []string{"evil.example; dmarc=pass header.from=clrc.example"}, "unauthenticated"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := Check(Config{Policy: tt.policy, AuthservID: id}, hdr(tt.ar...), nil, "clrc.example")
+			if got := v.Code; got != tt.want || v.OK != (tt.want == "") {
+				t.Errorf("verdict %+v, want code %q", v, tt.want)
+			}
+		})
+	}
+}
+
+func TestDKIMVerifiedDirectly(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	lookup := func(domain string) ([]string, error) {
+		if domain == "s1._domainkey.clrc.example" {
+			return []string{"v=DKIM1; k=rsa; p=" + base64.StdEncoding.EncodeToString(pub)}, nil
+		}
+		return nil, nil
+	}
+	msg := "From: chea@clrc.example\r\nTo: govbot@mmn.example\r\nSubject: vote\r\n\r\nYES\r\n"
+	var signed bytes.Buffer
+	if err := dkim.Sign(&signed, strings.NewReader(msg), &dkim.SignOptions{Domain: "clrc.example", Selector: "s1", Signer: key}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Policy: Strict, VerifyDKIM: true, LookupTXT: lookup}
+	if v := Check(cfg, nil, signed.Bytes(), "clrc.example"); !v.OK || v.DKIM != "pass" {
+		t.Errorf("signed: %+v", v)
+	}
+	tampered := bytes.Replace(signed.Bytes(), []byte("YES"), []byte("NO!"), 1)
+	if v := Check(cfg, nil, tampered, "clrc.example"); v.OK || v.Code != "dkim_fail" {
+		t.Errorf("tampered: %+v", v)
+	}
+	cfg.Policy = Standard
+	if v := Check(cfg, nil, []byte(msg), "clrc.example"); !v.OK {
+		t.Errorf("unsigned under standard: %+v", v)
+	}
+}
