@@ -147,7 +147,7 @@ func Start(opts Options) (*Server, error) {
 
 	s.imap = imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return s.mem.NewSession(), nil, nil
+			return pollingIdle{s.mem.NewSession().(imapserver.SessionIMAP4rev2)}, nil, nil
 		},
 		Caps: imap.CapSet{
 			imap.CapIMAP4rev1: {},
@@ -585,4 +585,26 @@ func (p printfLogger) Printf(format string, args ...any) {
 
 func (p printfLogger) Println(args ...any) {
 	p.l.Warn(strings.TrimSpace(fmt.Sprintln(args...)))
+}
+
+// pollingIdle replaces imapmemserver's IDLE, which can miss a message that
+// arrives between the server's "+ idling" and the moment the session starts
+// listening (go-imap v2.0.0-beta.8 writes the continuation before it
+// registers). Polling the mailbox on entry and every 100 ms afterwards reports
+// every change, at the cost of up to 100 ms of latency on a development server.
+type pollingIdle struct{ imapserver.SessionIMAP4rev2 }
+
+func (p pollingIdle) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if err := p.Poll(w, true); err != nil {
+			return err
+		}
+		select {
+		case <-stop:
+			return nil
+		case <-tick.C:
+		}
+	}
 }
