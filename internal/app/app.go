@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
@@ -129,7 +130,7 @@ func (a *App) connectors() error {
 		Addr: net.JoinHostPort(cfg.IMAP.Host, strconv.Itoa(cfg.IMAP.Port)), Security: cfg.IMAP.Security,
 		Username: cfg.IMAP.Username, Password: imapPass, Mailbox: cfg.IMAP.Mailbox,
 		ProcessedMailbox: cfg.IMAP.ProcessedMailbox, TLS: imapTLS, MaxBytes: cfg.Limits.MaxMessageBytes,
-		Logger: a.Log.With("component", "imap"),
+		SpoolDir: spoolDir(cfg.Store.Path), Logger: a.Log.With("component", "imap"),
 	})
 	a.Outbox.Sender = outbox.NewSMTP(outbox.SMTPConfig{
 		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Security: cfg.SMTP.Security,
@@ -212,6 +213,9 @@ func (a *App) handleBatch(ms []imapsource.Message) error {
 	ins := make([]bot.Inbound, len(ms))
 	for i, m := range ms {
 		ins[i] = bot.Inbound{Mailbox: m.Mailbox, UIDValidity: m.UIDValidity, UID: m.UID, Received: m.Received, Raw: m.Raw, Truncated: m.Truncated}
+		if m.Spool != nil {
+			ins[i].Spool, ins[i].Size = m.Spool, m.Spooled
+		}
 	}
 	_, err := a.Bot.HandleBatch(a.Now(), ins)
 	return err
@@ -305,4 +309,20 @@ func feeBands(cfg config.Config) []gov.FeeBand {
 		out = append(out, gov.FeeBand{UpTo: b.UpTo, Fee: b.Fee})
 	}
 	return out
+}
+
+// spoolDir is where messages larger than a megabyte wait while they are handled:
+// beside the store, so that they stay on the same disk and out of memory.
+func spoolDir(storePath string) string {
+	dir := storePath + ".files"
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return ""
+	}
+	// The store is open, so no other govbot uses it: a spool file left here was
+	// left by a crash, and its message is still on the server.
+	old, _ := filepath.Glob(filepath.Join(dir, "govbot-spool-*"))
+	for _, f := range old {
+		os.Remove(f)
+	}
+	return dir
 }

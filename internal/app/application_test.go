@@ -3,9 +3,12 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -502,5 +505,28 @@ func TestR_6_1_DocumentsAreKept(t *testing.T) {
 		if b, err := os.ReadFile(p); err != nil || !strings.HasPrefix(string(b), "%PDF") {
 			t.Errorf("%s: %q %v", d.Name, b, err)
 		}
+	}
+}
+
+// TestR_6_1_LargeAnnualReportIsKept: a 25 MB annual report (the message is
+// spooled to disk on the way in, not held in memory) is read, listed and kept
+// byte for byte, and the spool file is gone afterwards.
+func TestR_6_1_LargeAnnualReportIsKept(t *testing.T) {
+	s := newScenario(t)
+	report := "%PDF-1.7\n" + strings.Repeat("stream of a long annual report\n", 25<<20/31)
+	docs := []attachment{threeDocuments[0], {"Annual report 2025.pdf", "application/pdf", report}, threeDocuments[2]}
+	s.forward(regularForm("Mekong Youth Centre", "Vietnam", "an@myc.example", "Centre for Worker Development Vietnam"), docs...)
+	s.after(time.Minute)
+	a := s.caseState("A1")
+	if a.State != gov.CaseOpinions || len(a.Documents) != 3 {
+		t.Fatalf("case %s with %d documents", a.State, len(a.Documents))
+	}
+	sum := sha256.Sum256([]byte(report))
+	p := s.a.Bot.FilePath(hex.EncodeToString(sum[:]))
+	if st, err := os.Stat(p); p == "" || err != nil || st.Size() != int64(len(report)) {
+		t.Fatalf("annual report not kept whole: %q %v", p, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(s.a.Cfg.Store.Path+".files", "govbot-spool-*")); len(left) != 0 {
+		t.Errorf("spool files left: %v", left)
 	}
 }

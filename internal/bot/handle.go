@@ -28,9 +28,32 @@ type Inbound struct {
 	UID         uint32
 	// Received is the server's INTERNALDATE: when the message arrived. Zero means now.
 	Received time.Time
-	Raw      []byte
-	// Truncated says Raw holds only the start of a message larger than the limit.
+	// Raw is the message, when it is held in memory.
+	Raw []byte
+	// Spool holds the message instead of Raw when it was large enough to be read
+	// to a temporary file (imapsource spools it), so that its size costs no memory;
+	// Size is its length.
+	Spool io.ReaderAt
+	Size  int64
+	// Truncated says the message holds only the start of one larger than the limit.
 	Truncated bool
+}
+
+// body reads the message from its start, from memory or from its spool file.
+func (in Inbound) body() io.Reader {
+	if in.Spool != nil {
+		return io.NewSectionReader(in.Spool, 0, in.Size)
+	}
+	return bytes.NewReader(in.Raw)
+}
+
+// head returns at most the first n bytes of the message.
+func (in Inbound) head(n int64) []byte {
+	if in.Spool == nil {
+		return in.Raw[:min(int64(len(in.Raw)), n)]
+	}
+	b, _ := io.ReadAll(io.NewSectionReader(in.Spool, 0, min(in.Size, n)))
+	return b
 }
 
 // Result says what the bot did with a message.
@@ -56,7 +79,7 @@ func (b *Bot) prepare(now time.Time, in Inbound) prepared {
 	// .docx attachments up to 5 MB are kept for the application-form reader; every
 	// other attachment is only listed (name, type, size, hash).
 	docx := map[string][]byte{}
-	msg, readErr := mailread.Read(bytes.NewReader(in.Raw), mailread.Options{
+	msg, readErr := mailread.Read(in.body(), mailread.Options{
 		MaxBytes: b.Limits.MaxMessageBytes,
 		Attachment: func(a mailread.Attachment, r io.Reader) error {
 			if strings.HasSuffix(strings.ToLower(a.Name), ".docx") && len(docx) < 3 {
@@ -78,11 +101,12 @@ func (b *Bot) prepare(now time.Time, in Inbound) prepared {
 		readErr = mailread.ErrTooLarge
 	}
 	if msg == nil {
-		msg = headerOnly(in.Raw)
+		msg = headerOnly(in.head(1 << 20))
 	}
 	if msg.MessageID == "" {
-		sum := sha256.Sum256(in.Raw)
-		msg.MessageID = "no-message-id." + hex.EncodeToString(sum[:12]) + "@govbot.invalid"
+		h := sha256.New()
+		io.Copy(h, in.body())
+		msg.MessageID = "no-message-id." + hex.EncodeToString(h.Sum(nil)[:12]) + "@govbot.invalid"
 	}
 	at := in.Received
 	if at.IsZero() || at.After(now) {
@@ -302,7 +326,7 @@ func (b *Bot) decide(tx *store.Tx, in Inbound, msg *mailread.Message, readErr er
 		return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseNoReference, Reason: "the reference in your message does not match an open ballot"}, "")
 	}
 
-	if v := trust.Check(b.Trust, msg.Header, in.Raw, domainOf(from)); !v.OK {
+	if v := trust.Check(b.Trust, msg.Header, in.body(), domainOf(from)); !v.OK {
 		view := bal.View(b.Location)
 		return b.refuse(tx, msg, sender, gov.RefusalData{Code: v.Code, Reason: v.Reason, Ballot: &view}, voter.Language)
 	}
@@ -416,7 +440,14 @@ func (b *Bot) sendRefusal(tx *store.Tx, msg *mailread.Message, reply gov.Mail, d
 
 // unreadable keeps the raw message for the Secretariat and asks for a plain reply.
 func (b *Bot) unreadable(tx *store.Tx, in Inbound, msg *mailread.Message, sender *gov.Org, token, ballotID string) (Result, error) {
-	if err := tx.KeepRaw(msg.MessageID, in.Raw); err != nil {
+	// A message too large to keep in the store whole (it came spooled) is kept
+	// whole among the attachments' files; the store keeps its first megabyte.
+	if in.Spool != nil && b.FilesDir != "" {
+		if err := saveFile(b.FilesDir, in.body()); err != nil {
+			return Result{}, fmt.Errorf("keeping an unreadable message: %w", err)
+		}
+	}
+	if err := tx.KeepRaw(msg.MessageID, in.head(1<<20)); err != nil {
 		return Result{}, err
 	}
 	d := gov.RefusalData{Code: gov.RefuseUnreadable, Reason: "we could not read your message (" + strings.Join(msg.Problems, "; ") + ")"}
@@ -436,7 +467,7 @@ func domainOf(addr string) string {
 // recipient that failed for good is marked as bouncing on the roster (its
 // organisation's other address keeps getting mail), and the Secretariat is told.
 func (b *Bot) bounced(tx *store.Tx, in Inbound, msg *mailread.Message) (Result, error) {
-	rep := bounce.Parse(in.Raw)
+	rep := bounce.Parse(in.head(4 << 20))
 	sent, found, err := tx.Sent(rep.MessageID)
 	if err != nil {
 		return Result{}, err

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -38,6 +39,11 @@ type Config struct {
 	Batch int
 	// BatchBytes caps the bytes of the messages handed to a batch handler at once.
 	BatchBytes int64
+	// SpoolBytes: a message larger than this is read to a temporary file in
+	// SpoolDir rather than into memory, so that a 25 MB attachment costs no
+	// memory. Default 1 MiB; SpoolDir defaults to the system's temporary directory.
+	SpoolBytes int64
+	SpoolDir   string
 	Logger     *slog.Logger
 }
 
@@ -49,7 +55,20 @@ type Message struct {
 	Received    time.Time // INTERNALDATE
 	Size        int64
 	Raw         []byte
-	Truncated   bool // Raw holds only the first MaxBytes+1 bytes
+	// Spool holds the message instead of Raw when it is larger than SpoolBytes;
+	// Spooled is its length. The file is removed once the handler returns.
+	Spool     *os.File
+	Spooled   int64
+	Truncated bool // the message holds only its first MaxBytes+1 bytes
+}
+
+// release removes a spooled message's file.
+func (m *Message) release() {
+	if m.Spool != nil {
+		m.Spool.Close()
+		os.Remove(m.Spool.Name())
+		m.Spool = nil
+	}
 }
 
 // State remembers how far the mailbox has been read.
@@ -79,6 +98,9 @@ func New(cfg Config) *Source {
 	}
 	if cfg.BatchBytes <= 0 {
 		cfg.BatchBytes = 8 << 20
+	}
+	if cfg.SpoolBytes <= 0 {
+		cfg.SpoolBytes = 1 << 20
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -270,11 +292,20 @@ func (s *Source) fetch(box string, uv uint32, uids []imap.UID, handle func([]Mes
 	var done []imap.UID
 	var batch []Message
 	var batchBytes int64
+	defer func() {
+		for i := range batch {
+			batch[i].release()
+		}
+	}()
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := handle(batch); err != nil {
+		err := handle(batch)
+		for i := range batch {
+			batch[i].release()
+		}
+		if err != nil {
 			return fmt.Errorf("handle uids %d-%d: %w", batch[0].UID, batch[len(batch)-1].UID, err)
 		}
 		for _, m := range batch {
@@ -303,7 +334,7 @@ func (s *Source) fetch(box string, uv uint32, uids []imap.UID, handle func([]Mes
 			case imapclient.FetchItemDataRFC822Size:
 				m.Size = it.Size
 			case imapclient.FetchItemDataBodySection:
-				m.Raw, m.Truncated, readErr = readLimited(it.Literal, s.cfg.MaxBytes)
+				m.Raw, m.Spool, m.Spooled, m.Truncated, readErr = s.read(it.Literal)
 			}
 		}
 		if readErr != nil {
@@ -312,11 +343,12 @@ func (s *Source) fetch(box string, uv uint32, uids []imap.UID, handle func([]Mes
 			}
 			return done, fmt.Errorf("imap fetch uid %d: %w", m.UID, readErr)
 		}
-		if m.UID == 0 || m.Raw == nil {
+		if m.UID == 0 || m.Raw == nil && m.Spool == nil {
+			m.release()
 			continue
 		}
 		batch = append(batch, m)
-		batchBytes += int64(len(m.Raw))
+		batchBytes += int64(len(m.Raw)) + m.Spooled
 		if batchBytes >= s.cfg.BatchBytes {
 			if err := flush(); err != nil {
 				return done, err
@@ -330,6 +362,34 @@ func (s *Source) fetch(box string, uv uint32, uids []imap.UID, handle func([]Mes
 		return done, fmt.Errorf("imap fetch: %w", err)
 	}
 	return done, nil
+}
+
+// read reads one message: into memory, or to a spool file when it is larger than
+// SpoolBytes (or of unknown size).
+func (s *Source) read(r io.Reader) (raw []byte, spool *os.File, n int64, truncated bool, err error) {
+	if l, ok := r.(interface{ Size() int64 }); ok && l.Size() >= 0 && l.Size() <= s.cfg.SpoolBytes {
+		raw, truncated, err = readLimited(r, s.cfg.MaxBytes)
+		return raw, nil, 0, truncated, err
+	}
+	spool, err = os.CreateTemp(s.cfg.SpoolDir, "govbot-spool-*")
+	if err != nil {
+		return nil, nil, 0, false, fmt.Errorf("spooling a large message: %w", err)
+	}
+	src := r
+	if s.cfg.MaxBytes > 0 {
+		src = io.LimitReader(r, s.cfg.MaxBytes+1)
+	}
+	n, err = io.Copy(spool, src)
+	if err == nil && s.cfg.MaxBytes > 0 && n > s.cfg.MaxBytes {
+		truncated = true
+		_, err = io.Copy(io.Discard, r)
+	}
+	if err != nil {
+		spool.Close()
+		os.Remove(spool.Name())
+		return nil, nil, 0, false, err
+	}
+	return nil, spool, n, truncated, nil
 }
 
 func readLimited(r io.Reader, max int64) ([]byte, bool, error) {

@@ -5,7 +5,7 @@
 package trust
 
 import (
-	"bytes"
+	"io"
 	"strings"
 
 	"github.com/emersion/go-msgauth/authres"
@@ -51,8 +51,8 @@ type Verdict struct {
 }
 
 // Check judges a message from fromDomain with header fields header (canonical keys,
-// in order) and raw bytes raw (for DKIM).
-func Check(cfg Config, header map[string][]string, raw []byte, fromDomain string) Verdict {
+// in order) and the message raw, read from its start (for DKIM; nil if none).
+func Check(cfg Config, header map[string][]string, raw io.Reader, fromDomain string) Verdict {
 	v := Verdict{OK: true, DMARC: "none", DKIM: "none"}
 	if cfg.Policy == Relaxed || cfg.Policy == "" && cfg.AuthservID == "" && !cfg.VerifyDKIM {
 		return v
@@ -85,8 +85,8 @@ func Check(cfg Config, header map[string][]string, raw []byte, fromDomain string
 			break // only the topmost header of our own server counts
 		}
 	}
-	if cfg.VerifyDKIM && len(raw) > 0 {
-		verifs, err := dkim.VerifyWithOptions(bytes.NewReader(raw), &dkim.VerifyOptions{LookupTXT: cfg.LookupTXT, MaxVerifications: 5})
+	if cfg.VerifyDKIM && raw != nil {
+		verifs, err := dkim.VerifyWithOptions(raw, &dkim.VerifyOptions{LookupTXT: cfg.LookupTXT, MaxVerifications: 5})
 		if err == nil {
 			for _, ver := range verifs {
 				if !aligned(ver.Domain, ver.Identifier, fromDomain) {

@@ -61,15 +61,15 @@ func TestDKIMVerifiedDirectly(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := Config{Policy: Strict, VerifyDKIM: true, LookupTXT: lookup}
-	if v := Check(cfg, nil, signed.Bytes(), "clrc.example"); !v.OK || v.DKIM != "pass" {
+	if v := Check(cfg, nil, bytes.NewReader(signed.Bytes()), "clrc.example"); !v.OK || v.DKIM != "pass" {
 		t.Errorf("signed: %+v", v)
 	}
 	tampered := bytes.Replace(signed.Bytes(), []byte("YES"), []byte("NO!"), 1)
-	if v := Check(cfg, nil, tampered, "clrc.example"); v.OK || v.Code != "dkim_fail" {
+	if v := Check(cfg, nil, bytes.NewReader(tampered), "clrc.example"); v.OK || v.Code != "dkim_fail" {
 		t.Errorf("tampered: %+v", v)
 	}
 	cfg.Policy = Standard
-	if v := Check(cfg, nil, []byte(msg), "clrc.example"); !v.OK {
+	if v := Check(cfg, nil, strings.NewReader(msg), "clrc.example"); !v.OK {
 		t.Errorf("unsigned under standard: %+v", v)
 	}
 }

@@ -1,0 +1,138 @@
+package imapsource_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mekongmigration/govbot/internal/devmail"
+	"github.com/mekongmigration/govbot/internal/imapsource"
+)
+
+type memState struct {
+	uv, last uint32
+	seen     map[uint32]bool
+}
+
+func (m *memState) Position(string) (uint32, uint32, error) { return m.uv, m.last, nil }
+func (m *memState) SetPosition(_ string, uv, last uint32) error {
+	m.uv, m.last = uv, last
+	return nil
+}
+func (m *memState) Seen(_, uid uint32) bool { return m.seen[uid] }
+
+func message(subject string, bodyBytes int) []byte {
+	var b bytes.Buffer
+	b.WriteString("From: Alice <alice@example.org>\r\nTo: bot@example.org\r\nSubject: " + subject + "\r\nMessage-ID: <" + subject + "@example.org>\r\n\r\n")
+	line := strings.Repeat("x", 76) + "\r\n"
+	for b.Len() < bodyBytes {
+		b.WriteString(line)
+	}
+	return b.Bytes()
+}
+
+func source(t *testing.T, s *devmail.Server, cfg imapsource.Config) *imapsource.Source {
+	t.Helper()
+	cfg.Addr, cfg.Security, cfg.Username, cfg.Password = s.IMAPAddr, "none", s.User, s.Password
+	src := imapsource.New(cfg)
+	t.Cleanup(func() { src.Close() })
+	return src
+}
+
+// A message larger than SpoolBytes reaches the handler as a file, byte for byte,
+// and the file is gone once the handler has returned; small ones stay in memory.
+func TestLargeMessageIsSpooledToDiskAndRemoved(t *testing.T) {
+	s, err := devmail.Start(devmail.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	small, large := message("small", 2_000), message("large", 3<<20)
+	for _, m := range [][]byte{small, large} {
+		if _, err := s.Append("INBOX", m, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	src := source(t, s, imapsource.Config{SpoolDir: dir, SpoolBytes: 1 << 20})
+	var spooled []string
+	n, err := src.PollBatch(context.Background(), &memState{}, func(ms []imapsource.Message) error {
+		for _, m := range ms {
+			switch {
+			case bytes.Contains(m.Raw, []byte("Subject: small")):
+				if m.Spool != nil || !bytes.Equal(m.Raw, small) {
+					t.Errorf("small message: spool %v, %d bytes in memory", m.Spool, len(m.Raw))
+				}
+			case m.Spool != nil:
+				if m.Raw != nil || m.Spooled != int64(len(large)) || filepath.Dir(m.Spool.Name()) != dir {
+					t.Errorf("large message: raw %d bytes, spooled %d of %d, in %s", len(m.Raw), m.Spooled, len(large), m.Spool.Name())
+				}
+				got, err := io.ReadAll(io.NewSectionReader(m.Spool, 0, m.Spooled))
+				if err != nil || !bytes.Equal(got, large) {
+					t.Errorf("spooled message differs (%d bytes, %v)", len(got), err)
+				}
+				spooled = append(spooled, m.Spool.Name())
+			default:
+				t.Errorf("unexpected message: %d bytes in memory, not spooled", len(m.Raw))
+			}
+		}
+		return nil
+	})
+	if err != nil || n != 2 {
+		t.Fatalf("PollBatch = %d, %v", n, err)
+	}
+	if len(spooled) != 1 {
+		t.Fatalf("spooled %d messages, want 1", len(spooled))
+	}
+	if _, err := os.Stat(spooled[0]); !os.IsNotExist(err) {
+		t.Errorf("spool file %s still there after the handler returned (%v)", spooled[0], err)
+	}
+}
+
+// A spooled message over MaxBytes is cut at MaxBytes+1 and marked Truncated; the
+// next message is still read whole, and a failing handler still removes the file.
+func TestOversizedSpooledMessageIsTruncatedAndCleanedOnError(t *testing.T) {
+	s, err := devmail.Start(devmail.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	huge, next := message("huge", 4<<20), message("next", 500)
+	for _, m := range [][]byte{huge, next} {
+		if _, err := s.Append("INBOX", m, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	src := source(t, s, imapsource.Config{SpoolDir: dir, SpoolBytes: 1 << 20, MaxBytes: 2 << 20, Batch: 1})
+	var truncated, whole bool
+	_, err = src.PollBatch(context.Background(), &memState{}, func(ms []imapsource.Message) error {
+		for _, m := range ms {
+			if m.Spool != nil {
+				truncated = m.Truncated && m.Spooled == 2<<20+1
+			} else {
+				whole = bytes.Equal(m.Raw, next) && !m.Truncated
+			}
+		}
+		return nil
+	})
+	if err != nil || !truncated || !whole {
+		t.Fatalf("truncated %v, next whole %v, err %v", truncated, whole, err)
+	}
+
+	if _, err := s.Append("INBOX", message("again", 3<<20), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	_, err = src.PollBatch(context.Background(), &memState{uv: 0}, func([]imapsource.Message) error { return io.ErrUnexpectedEOF })
+	if err == nil {
+		t.Fatal("handler error not returned")
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "govbot-spool-*")); len(left) != 0 {
+		t.Errorf("spool files left after a failed handler: %v", left)
+	}
+}
