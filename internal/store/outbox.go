@@ -1,8 +1,12 @@
 package store
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
 	"time"
 
 	"github.com/mekongmigration/govbot/internal/gov"
@@ -10,17 +14,21 @@ import (
 
 // OutMail is a rendered mail waiting in the outbox.
 type OutMail struct {
-	Seq         uint64           `json:"seq"`
-	Key         string           `json:"key"`
-	Kind        string           `json:"kind"`
-	MessageID   string           `json:"message_id"` // without angle brackets
-	FromName    string           `json:"from_name"`
-	From        string           `json:"from"`
-	To          []string         `json:"to"`
-	Cc          []string         `json:"cc,omitempty"`
-	Subject     string           `json:"subject"`
-	Text        string           `json:"text"`
-	HTML        string           `json:"html,omitempty"`
+	Seq       uint64   `json:"seq"`
+	Key       string   `json:"key"`
+	Kind      string   `json:"kind"`
+	MessageID string   `json:"message_id"` // without angle brackets
+	FromName  string   `json:"from_name"`
+	From      string   `json:"from"`
+	To        []string `json:"to"`
+	Cc        []string `json:"cc,omitempty"`
+	Subject   string   `json:"subject"`
+	Text      string   `json:"text,omitempty"`
+	HTML      string   `json:"html,omitempty"`
+	// Body names the text and HTML in the bodies bucket when they are kept there:
+	// the result of a ballot, the same for every member of a language, is stored
+	// once rather than once per recipient. Text and HTML are filled in on reading.
+	Body        string           `json:"body,omitempty"`
 	Headers     [][2]string      `json:"headers,omitempty"` // extra headers, in order
 	Attachments []gov.Attachment `json:"attachments,omitempty"`
 	Date        time.Time        `json:"date"`
@@ -62,7 +70,104 @@ func (t *Tx) Enqueue(m OutMail) (bool, error) {
 	if m.NextAttempt.IsZero() {
 		m.NextAttempt = t.Now
 	}
+	if err := t.shareBody(&m); err != nil {
+		return false, err
+	}
 	return true, putJSON(ob, u64(seq), m)
+}
+
+// bodyShareMin: bodies shorter than this stay inline.
+const bodyShareMin = 512
+
+type body struct {
+	Text string `json:"text"`
+	HTML string `json:"html,omitempty"`
+}
+
+// shareBody moves m's text and HTML to the bodies bucket (once per distinct body)
+// and counts the reference.
+func (t *Tx) shareBody(m *OutMail) error {
+	if len(m.Text)+len(m.HTML) < bodyShareMin {
+		return nil
+	}
+	key, ok := t.bodyKeys[[2]string{m.Text, m.HTML}]
+	if !ok {
+		h := sha256.New()
+		io.WriteString(h, m.Text)
+		h.Write([]byte{0})
+		io.WriteString(h, m.HTML)
+		key = h.Sum(nil)[:16]
+		if t.bodyKeys == nil {
+			t.bodyKeys = map[[2]string][]byte{}
+		}
+		t.bodyKeys[[2]string{m.Text, m.HTML}] = key
+	}
+	refs := t.tx.Bucket(bBodyRefs)
+	n := uint64(0)
+	if v := refs.Get(key); v != nil {
+		n = be64(v)
+	} else if err := putJSON(t.tx.Bucket(bBodies), key, body{m.Text, m.HTML}); err != nil {
+		return err
+	}
+	if err := refs.Put(key, u64(n+1)); err != nil {
+		return err
+	}
+	m.Body, m.Text, m.HTML = hex.EncodeToString(key), "", ""
+	return nil
+}
+
+// loadBody fills in m's text and HTML from the bodies bucket.
+func (t *Tx) loadBody(m *OutMail, cache map[string]body) error {
+	if m.Body == "" {
+		return nil
+	}
+	b, ok := cache[m.Body]
+	if !ok {
+		key, err := hex.DecodeString(m.Body)
+		if err != nil {
+			return fmt.Errorf("outbox mail %d: body %q: %w", m.Seq, m.Body, err)
+		}
+		found, err := getJSON(t.tx.Bucket(bBodies), key, &b)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return fmt.Errorf("outbox mail %d: body %s missing", m.Seq, m.Body)
+		}
+		if cache != nil {
+			cache[m.Body] = b
+		}
+	}
+	m.Text, m.HTML = b.Text, b.HTML
+	return nil
+}
+
+// releaseBody drops m's reference to its shared body, and the body with the last.
+func (t *Tx) releaseBody(m OutMail) error {
+	if m.Body == "" {
+		return nil
+	}
+	key, err := hex.DecodeString(m.Body)
+	if err != nil {
+		return nil
+	}
+	refs := t.tx.Bucket(bBodyRefs)
+	v := refs.Get(key)
+	if v == nil || be64(v) <= 1 {
+		if err := refs.Delete(key); err != nil {
+			return err
+		}
+		return t.tx.Bucket(bBodies).Delete(key)
+	}
+	return refs.Put(key, u64(be64(v)-1))
+}
+
+// stored is m as the outbox keeps it: without the text of a shared body.
+func stored(m OutMail) OutMail {
+	if m.Body != "" {
+		m.Text, m.HTML = "", ""
+	}
+	return m
 }
 
 // MailQueued reports whether a mail with key was ever queued.
@@ -73,6 +178,7 @@ func (t *Tx) MailQueued(key string) bool {
 // DueMail returns up to limit mails whose next attempt is due at now, oldest first.
 func (t *Tx) DueMail(now time.Time, limit int) ([]OutMail, error) {
 	var out []OutMail
+	cache := map[string]body{}
 	c := t.tx.Bucket(bOutbox).Cursor()
 	for k, v := c.First(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
 		var m OutMail
@@ -80,6 +186,9 @@ func (t *Tx) DueMail(now time.Time, limit int) ([]OutMail, error) {
 			return nil, err
 		}
 		if !m.NextAttempt.After(now) {
+			if err := t.loadBody(&m, cache); err != nil {
+				return nil, err
+			}
 			out = append(out, m)
 		}
 	}
@@ -116,8 +225,13 @@ func (t *Tx) MarkFailed(m OutMail, reason string) error {
 }
 
 func (t *Tx) finish(m OutMail, s SentMail) error {
-	if err := t.tx.Bucket(bOutbox).Delete(u64(m.Seq)); err != nil {
-		return err
+	if ob := t.tx.Bucket(bOutbox); ob.Get(u64(m.Seq)) != nil {
+		if err := ob.Delete(u64(m.Seq)); err != nil {
+			return err
+		}
+		if err := t.releaseBody(m); err != nil {
+			return err
+		}
 	}
 	s.MessageID, s.Key, s.Kind, s.To, s.Subject, s.Queued, s.Attempts = m.MessageID, m.Key, m.Kind, append(m.To, m.Cc...), m.Subject, m.Date, m.Attempts
 	return putJSON(t.tx.Bucket(bSent), []byte(m.MessageID), s)
@@ -126,7 +240,7 @@ func (t *Tx) finish(m OutMail, s SentMail) error {
 // Retry records a temporary failure and when to try again.
 func (t *Tx) Retry(m OutMail, next time.Time, reason string) error {
 	m.NextAttempt, m.LastError = next, reason
-	return putJSON(t.tx.Bucket(bOutbox), u64(m.Seq), m)
+	return putJSON(t.tx.Bucket(bOutbox), u64(m.Seq), stored(m))
 }
 
 // Sent returns the record of a mail that left, by Message-ID.

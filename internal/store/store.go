@@ -58,9 +58,13 @@ var (
 	bAudit     = []byte("audit")
 	bRefusals  = []byte("refusals")
 	bRaw       = []byte("raw")
+	// bBodies holds each distinct rendered body of queued mail once (key: hash;
+	// value: {"text","html"}); bBodyRefs counts the outbox entries using it.
+	bBodies   = []byte("bodies")
+	bBodyRefs = []byte("bodyrefs")
 
 	allBuckets = [][]byte{bMeta, bOrgs, bAddresses, bSeats, bBallots, bVoters, bVotes, bTokens,
-		bProcessed, bHashes, bUIDs, bOutbox, bSent, bMailKeys, bAudit, bRefusals, bRaw}
+		bProcessed, bHashes, bUIDs, bOutbox, bSent, bMailKeys, bAudit, bRefusals, bRaw, bBodies, bBodyRefs}
 )
 
 // ErrLocked is returned by Open when another process holds the database.
@@ -141,6 +145,9 @@ func (db *DB) Size() int64 {
 type Tx struct {
 	tx  *bolt.Tx
 	Now time.Time
+	// bodyKeys remembers the key of each body shared in this transaction, so that
+	// a result queued for 10,000 members is hashed once.
+	bodyKeys map[[2]string][]byte
 }
 
 // Update runs fn in a read-write transaction at time now.

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -790,5 +791,73 @@ func TestAuditHeadDetectsRemovedLastEntries(t *testing.T) {
 	}
 	if err := VerifyAuditHead(nil, head); err == nil {
 		t.Errorf("an emptied log went unnoticed")
+	}
+}
+
+// TestOutbox_SharedBodiesStoredOnce: a ballot's result, the same text for every
+// member, is kept once however many mails carry it; each mail reads it whole, and
+// the body goes with the last mail that used it (sent, given up, or retried first).
+func TestOutbox_SharedBodiesStoredOnce(t *testing.T) {
+	db := openTemp(t)
+	result := strings.Repeat("The ballot B1 is CARRIED: 7 yes, 2 no. ", 40)
+	update(t, db, func(tx *Tx) error {
+		for i, text := range []string{result, result, result, "short", result + "(Thai)"} {
+			m := mail(fmt.Sprintf("k%d", i), time.Time{})
+			m.Text, m.HTML = text, "<p>"+text+"</p>"
+			if _, err := tx.Enqueue(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	bodies := func() int {
+		n := 0
+		view(t, db, func(tx *Tx) error { n = tx.tx.Bucket(bBodies).Stats().KeyN; return nil })
+		return n
+	}
+	if n := bodies(); n != 2 {
+		t.Fatalf("%d bodies stored, want 2 (the shared result and the Thai one; the short one inline)", n)
+	}
+	var due []OutMail
+	view(t, db, func(tx *Tx) (err error) { due, err = tx.Pending(); return err })
+	if len(due) != 5 {
+		t.Fatalf("%d pending", len(due))
+	}
+	for i, m := range due {
+		want := []string{result, result, result, "short", result + "(Thai)"}[i]
+		if m.Text != want || m.HTML != "<p>"+want+"</p>" {
+			t.Fatalf("mail %d read back with text %.40q…", i, m.Text)
+		}
+	}
+	update(t, db, func(tx *Tx) error {
+		if err := tx.Retry(due[0], t0.Add(time.Hour), "421 try later"); err != nil {
+			return err
+		}
+		if err := tx.MarkSent(due[1], t0); err != nil {
+			return err
+		}
+		if err := tx.MarkFailed(due[4], "550 no such user"); err != nil {
+			return err
+		}
+		return tx.MarkSent(due[4], t0) // finishing twice must not drop a reference twice
+	})
+	if n := bodies(); n != 1 {
+		t.Fatalf("%d bodies after the Thai mail was given up, want 1", n)
+	}
+	view(t, db, func(tx *Tx) error {
+		p, err := tx.Pending()
+		if err != nil || len(p) != 3 || p[0].Text != result || p[0].LastError != "421 try later" {
+			t.Fatalf("after a retry: %d pending, %v", len(p), err)
+		}
+		return nil
+	})
+	update(t, db, func(tx *Tx) error {
+		if err := tx.MarkSent(due[0], t0); err != nil {
+			return err
+		}
+		return tx.MarkSent(due[2], t0)
+	})
+	if n := bodies(); n != 0 {
+		t.Fatalf("%d bodies left after every mail using them was sent", n)
 	}
 }
