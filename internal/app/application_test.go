@@ -530,3 +530,23 @@ func TestR_6_1_LargeAnnualReportIsKept(t *testing.T) {
 		t.Errorf("spool files left: %v", left)
 	}
 }
+
+// TestR_6_4_KhmerObjectionWithReasons: an objection written in Khmer, a script
+// without spaces between words, counts when it gives reasons; the bare Khmer
+// keyword asks for them.
+func TestR_6_4_KhmerObjectionWithReasons(t *testing.T) {
+	s := newScenario(t)
+	s.forward(regularForm("Mekong Youth Centre", "Vietnam", "an@myc.example", "Centre for Worker Development Vietnam"), threeDocuments...)
+	s.after(time.Minute)
+	s.reply("case_notice", "chea@clrc.example", "ជំទាស់")
+	if k := kinds(s.after(time.Hour)); k["opinion_needs_reasons"] != 1 || k["opinion_to_sc"] != 0 {
+		t.Fatalf("bare Khmer objection: %v", k)
+	}
+	s.reply("case_notice", "chea@clrc.example", "ជំទាស់\nអង្គការនេះមិនមានកម្មវិធីសម្រាប់ពលករចំណាកស្រុកទេ ហើយជាប់ពាក់ព័ន្ធនឹងភ្នាក់ងារជ្រើសរើសពលករ។")
+	if k := kinds(s.after(time.Hour)); k["opinion_to_sc"] != 1 || k["objection_notice"] != 17 {
+		t.Fatalf("Khmer objection with reasons: %v", k)
+	}
+	if a := s.caseState("A1"); a.Objections != 1 {
+		t.Fatalf("objections %d", a.Objections)
+	}
+}

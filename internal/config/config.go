@@ -122,6 +122,8 @@ type Rules struct {
 	QuorumBase gov.QuorumBase    `yaml:"quorum_base"`
 	// ReconfirmDeadline is the annual re-confirmation deadline as MM-DD (5.1.6(c)).
 	ReconfirmDeadline string `yaml:"reconfirm_deadline"`
+	// ObjectionMinWords: words of reasons an objection needs to count (6.4).
+	ObjectionMinWords int `yaml:"objection_min_words"`
 }
 
 // Reminders say when the bot reminds those who have not answered.
@@ -260,6 +262,7 @@ func Default() Config {
 			Majority:          gov.MajoritySimple,
 			QuorumBase:        gov.QuorumBaseVoting,
 			ReconfirmDeadline: "11-30",
+			ObjectionMinWords: 3,
 		},
 		Reminders:    Reminders{DaysBefore: []int{7, 2, 1}, Hour: 9},
 		Trust:        Trust{Policy: "standard"},
@@ -368,6 +371,9 @@ func (r Rules) Gov() gov.Rules {
 	g.Threshold, g.Majority, g.QuorumBase = r.Threshold, r.Majority, r.QuorumBase
 	if m, d, err := parseMonthDay(r.ReconfirmDeadline); err == nil {
 		g.ReconfirmMonth, g.ReconfirmDay = m, d
+	}
+	if r.ObjectionMinWords > 0 {
+		g.ObjectionMinWords = r.ObjectionMinWords
 	}
 	return g
 }

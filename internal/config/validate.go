@@ -337,6 +337,9 @@ func (c *Config) validateRules(p *problems) {
 	if _, _, err := parseMonthDay(c.Rules.ReconfirmDeadline); err != nil {
 		p.add("rules.reconfirm_deadline", "%v", err)
 	}
+	if n := c.Rules.ObjectionMinWords; n < 1 || n > 50 {
+		p.add("rules.objection_min_words", "%d: want 1 to 50 words", n)
+	}
 }
 
 func (c *Config) validateReminders(p *problems) {

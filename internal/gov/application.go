@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Application kinds: the three forms at the end of the ToP.
@@ -337,9 +338,37 @@ type OpinionInput struct {
 	Sender    *Org
 }
 
-// minReasonWords is how many words, besides the keyword, make an objection's reasons
-// "specific with a clear explanation" (6.4). A bare "I object" has none.
-const minReasonWords = 3
+// ReasonWords counts the words of s. Thai, Lao, Khmer and Burmese are written
+// without spaces between words, and Chinese, Japanese and Korean without spaces at
+// all, so a run of such letters counts one word for every four letters (every two
+// Han, kana or Hangul characters), at least one; vowel signs and tone marks are not
+// letters and do not count. "คัดค้าน" is one word; "คัดค้าน เพราะองค์กรนี้ไม่ได้
+// ทำงานกับแรงงานข้ามชาติ" is several.
+func ReasonWords(s string) int {
+	n := 0
+	for _, f := range strings.Fields(s) {
+		wide, unspaced, other := 0, 0, 0
+		for _, r := range f {
+			switch {
+			case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
+				wide++
+			case unicode.In(r, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar) && unicode.IsLetter(r):
+				unspaced++
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				other++
+			}
+		}
+		switch {
+		case wide+unspaced == 0:
+			if other > 0 {
+				n++
+			}
+		default:
+			n += max(1, wide/2+unspaced/4)
+		}
+	}
+	return n
+}
 
 // RecordOpinion decides a member's opinion on case a. prev is its earlier opinion;
 // objections counts valid objections so far. It returns the opinion to store (nil
@@ -363,7 +392,11 @@ func RecordOpinion(env Env, a Application, voter Voter, prev *Opinion, in Opinio
 	case in.Kind == "":
 		return refuse(RefuseNoAnswer, "we found no opinion in your reply; please reply with SUPPORT, OBJECT (with your reasons) or COMMENT above the quoted text")
 	}
-	if in.Kind == "object" && len(strings.Fields(in.Reasons)) < minReasonWords+1 {
+	minWords := env.Rules.ObjectionMinWords
+	if minWords <= 0 {
+		minWords = DefaultRules().ObjectionMinWords
+	}
+	if in.Kind == "object" && ReasonWords(in.Reasons) < minWords+1 {
 		// 6.4: an objection must be specific with a clear explanation of reasons.
 		return nil, []Mail{{
 			Kind: "opinion_needs_reasons", Key: "reply/" + in.MessageID, To: []string{in.From}, Lang: voter.Language, Auto: AutoReplied,

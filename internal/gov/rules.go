@@ -47,16 +47,22 @@ type Rules struct {
 	// last passed deadline has no voting rights (5.1.7).
 	ReconfirmMonth time.Month `json:"reconfirm_month"`
 	ReconfirmDay   int        `json:"reconfirm_day"`
+	// ObjectionMinWords is how many words of reasons, besides the keyword, make an
+	// objection "specific with a clear explanation of reasons" (6.4); fewer, and
+	// the sender is asked for reasons. See [ReasonWords] for scripts written
+	// without spaces. Zero means the default, 3.
+	ObjectionMinWords int `json:"objection_min_words,omitempty"`
 }
 
 // DefaultRules returns the defaults of rules.md.
 func DefaultRules() Rules {
 	return Rules{
-		Threshold:      ThresholdFloor,
-		Majority:       MajoritySimple,
-		QuorumBase:     QuorumBaseVoting,
-		ReconfirmMonth: time.November,
-		ReconfirmDay:   30,
+		Threshold:         ThresholdFloor,
+		Majority:          MajoritySimple,
+		QuorumBase:        QuorumBaseVoting,
+		ReconfirmMonth:    time.November,
+		ReconfirmDay:      30,
+		ObjectionMinWords: 3,
 	}
 }
 
