@@ -1,20 +1,36 @@
 // Command govbot runs the Mekong Migration Network's governance procedures by email.
 //
 // Usage: govbot [--config FILE] [--now RFC3339] COMMAND [ARGS]. See `govbot help`.
+//
+// For engineers: with GOVBOT_CPUPROFILE=PREFIX set, each run writes a CPU profile
+// to PREFIX.<pid> (read it with `go tool pprof`).
 package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/mekongmigration/govbot/internal/cli"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
+	if prefix := os.Getenv("GOVBOT_CPUPROFILE"); prefix != "" {
+		f, err := os.Create(fmt.Sprintf("%s.%d", prefix, os.Getpid()))
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer f.Close()
+		}
+	}
+	code := run()
+	pprof.StopCPUProfile()
 	os.Exit(code)
+}
+
+func run() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,7 +11,9 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mekongmigration/govbot/internal/answer"
@@ -167,10 +170,25 @@ func (b *Bot) Handle(now time.Time, in Inbound) (Result, error) {
 // message fails, nothing of the batch is committed and the messages are handled one
 // by one, so a bad message fails only itself.
 func (b *Bot) HandleBatch(now time.Time, ins []Inbound) ([]Result, error) {
+	// Reading (MIME, charsets, attachments to disk) needs no transaction: it runs
+	// on every core while the messages wait for the one transaction below.
 	ps := make([]prepared, len(ins))
-	for i, in := range ins {
-		ps[i] = b.prepare(now, in)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(ins)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				ps[i] = b.prepare(now, ins[i])
+			}
+		}()
 	}
+	for i := range ins {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	results := make([]Result, len(ins))
 	err := b.DB.Update(now, func(tx *store.Tx) error {
 		for i, p := range ps {
@@ -517,7 +535,14 @@ func saveFile(dir string, r io.Reader) error {
 	}
 	defer os.Remove(tmp.Name())
 	h := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(tmp, h), r); err != nil {
+	// The decoders upstream hand over a few kilobytes at a time: buffer the file's
+	// writes, or each becomes a system call.
+	w := bufio.NewWriterSize(tmp, 256<<10)
+	if _, err := io.Copy(io.MultiWriter(w, h), r); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
 		tmp.Close()
 		return err
 	}

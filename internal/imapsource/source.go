@@ -94,10 +94,10 @@ func New(cfg Config) *Source {
 		cfg.Mailbox = "INBOX"
 	}
 	if cfg.Batch <= 0 {
-		cfg.Batch = 100
+		cfg.Batch = 200
 	}
 	if cfg.BatchBytes <= 0 {
-		cfg.BatchBytes = 8 << 20
+		cfg.BatchBytes = 16 << 20
 	}
 	if cfg.SpoolBytes <= 0 {
 		cfg.SpoolBytes = 1 << 20
