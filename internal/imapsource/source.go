@@ -14,6 +14,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -35,10 +36,14 @@ type Config struct {
 	TLS              *tls.Config
 	// MaxBytes caps how much of one message is read; the handler sees Truncated.
 	MaxBytes int64
-	// Batch is how many messages one FETCH asks for.
+	// Batch is how many messages one FETCH asks for (default 1000). The server
+	// flags (or moves) them, and the position advances, once per FETCH.
 	Batch int
-	// BatchBytes caps the bytes of the messages handed to a batch handler at once.
-	BatchBytes int64
+	// HandleBatch and BatchBytes cap the messages handed to a batch handler at
+	// once (default 200 messages, 16 MB). While the handler works on one batch,
+	// the next is read from the server.
+	HandleBatch int
+	BatchBytes  int64
 	// SpoolBytes: a message larger than this is read to a temporary file in
 	// SpoolDir rather than into memory, so that a 25 MB attachment costs no
 	// memory. Default 1 MiB; SpoolDir defaults to the system's temporary directory.
@@ -94,7 +99,10 @@ func New(cfg Config) *Source {
 		cfg.Mailbox = "INBOX"
 	}
 	if cfg.Batch <= 0 {
-		cfg.Batch = 200
+		cfg.Batch = 1000
+	}
+	if cfg.HandleBatch <= 0 {
+		cfg.HandleBatch = 200
 	}
 	if cfg.BatchBytes <= 0 {
 		cfg.BatchBytes = 16 << 20
@@ -289,32 +297,46 @@ func (s *Source) fetch(box string, uv uint32, uids []imap.UID, handle func([]Mes
 		BodySection: []*imap.FetchItemBodySection{{Peek: true}},
 	})
 	defer cmd.Close()
-	var done []imap.UID
-	var batch []Message
-	var batchBytes int64
-	defer func() {
-		for i := range batch {
-			batch[i].release()
+	// One goroutine hands the batches to handle, in order, while this one reads
+	// the next batch from the server: reading overlaps parsing and committing.
+	var (
+		done    []imap.UID
+		herr    error
+		failed  atomic.Bool
+		batches = make(chan []Message, 1)
+		stopped = make(chan struct{})
+	)
+	go func() {
+		defer close(stopped)
+		for batch := range batches {
+			if !failed.Load() {
+				if err := handle(batch); err != nil {
+					herr = fmt.Errorf("handle uids %d-%d: %w", batch[0].UID, batch[len(batch)-1].UID, err)
+					failed.Store(true)
+				} else {
+					for _, m := range batch {
+						done = append(done, imap.UID(m.UID))
+					}
+				}
+			}
+			for i := range batch {
+				batch[i].release()
+			}
 		}
 	}()
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	var batch []Message
+	var batchBytes int64
+	// wait stops the handler and returns what it did; the UIDs in done were handled.
+	wait := func() ([]imap.UID, error) {
+		if len(batch) > 0 {
+			batches <- batch
+			batch = nil
 		}
-		err := handle(batch)
-		for i := range batch {
-			batch[i].release()
-		}
-		if err != nil {
-			return fmt.Errorf("handle uids %d-%d: %w", batch[0].UID, batch[len(batch)-1].UID, err)
-		}
-		for _, m := range batch {
-			done = append(done, imap.UID(m.UID))
-		}
-		batch, batchBytes = nil, 0
-		return nil
+		close(batches)
+		<-stopped
+		return done, herr
 	}
-	for {
+	for !failed.Load() {
 		fm := cmd.Next()
 		if fm == nil {
 			break
@@ -338,7 +360,9 @@ func (s *Source) fetch(box string, uv uint32, uids []imap.UID, handle func([]Mes
 			}
 		}
 		if readErr != nil {
-			if err := flush(); err != nil {
+			m.release()
+			done, err := wait()
+			if err != nil {
 				return done, err
 			}
 			return done, fmt.Errorf("imap fetch uid %d: %w", m.UID, readErr)
@@ -349,13 +373,13 @@ func (s *Source) fetch(box string, uv uint32, uids []imap.UID, handle func([]Mes
 		}
 		batch = append(batch, m)
 		batchBytes += int64(len(m.Raw)) + m.Spooled
-		if batchBytes >= s.cfg.BatchBytes {
-			if err := flush(); err != nil {
-				return done, err
-			}
+		if batchBytes >= s.cfg.BatchBytes || len(batch) >= s.cfg.HandleBatch {
+			batches <- batch
+			batch, batchBytes = nil, 0
 		}
 	}
-	if err := flush(); err != nil {
+	done, err := wait()
+	if err != nil {
 		return done, err
 	}
 	if err := cmd.Close(); err != nil {
