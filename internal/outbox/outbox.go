@@ -80,17 +80,42 @@ func (o *Outbox) Kick() {
 type Stats struct{ Sent, Retried, Failed int }
 
 // RunOnce sends every mail due now, batch by batch, until none is due or a batch fails
-// as a whole (the server is down: try later).
-func (o *Outbox) RunOnce(ctx context.Context) (Stats, error) {
+// as a whole (the server is down: try later). A batch is recorded (one transaction)
+// while the next is sent, so the disk's fsync does not hold the SMTP connection up;
+// after a crash at most two batches were sent and not recorded, and are sent again
+// under the same Message-IDs.
+func (o *Outbox) RunOnce(ctx context.Context) (total Stats, err error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	var total Stats
+	type recorded struct {
+		st  Stats
+		err error
+	}
+	var recording chan recorded
+	// settle waits for the batch being recorded and adds what it did.
+	settle := func() error {
+		if recording == nil {
+			return nil
+		}
+		r := <-recording
+		recording = nil
+		total.Sent += r.st.Sent
+		total.Retried += r.st.Retried
+		total.Failed += r.st.Failed
+		return r.err
+	}
+	defer func() {
+		if serr := settle(); err == nil {
+			err = serr
+		}
+	}()
+	var last uint64
 	for ctx.Err() == nil {
 		now := o.Clock()
 		var due []store.OutMail
 		if err := o.DB.View(func(tx *store.Tx) error {
 			var err error
-			due, err = tx.DueMail(now, o.Batch)
+			due, err = tx.DueMailAfter(now, last, o.Batch)
 			return err
 		}); err != nil {
 			return total, err
@@ -98,15 +123,23 @@ func (o *Outbox) RunOnce(ctx context.Context) (Stats, error) {
 		if len(due) == 0 {
 			return total, nil
 		}
+		last = due[len(due)-1].Seq
 		errs := o.Sender.Send(ctx, due)
-		st, err := o.record(due, errs)
-		total.Sent += st.Sent
-		total.Retried += st.Retried
-		total.Failed += st.Failed
-		if err != nil {
+		if err := settle(); err != nil {
 			return total, err
 		}
-		if st.Sent == 0 {
+		recording = make(chan recorded, 1)
+		go func(ch chan recorded) {
+			st, err := o.record(due, errs)
+			ch <- recorded{st, err}
+		}(recording)
+		sent := 0
+		for i := range due {
+			if i >= len(errs) || errs[i] == nil {
+				sent++
+			}
+		}
+		if sent == 0 {
 			return total, nil // nothing went through: wait for the next attempt
 		}
 	}

@@ -177,10 +177,15 @@ func (t *Tx) MailQueued(key string) bool {
 
 // DueMail returns up to limit mails whose next attempt is due at now, oldest first.
 func (t *Tx) DueMail(now time.Time, limit int) ([]OutMail, error) {
+	return t.DueMailAfter(now, 0, limit)
+}
+
+// DueMailAfter is DueMail for the mails queued after sequence number after.
+func (t *Tx) DueMailAfter(now time.Time, after uint64, limit int) ([]OutMail, error) {
 	var out []OutMail
 	cache := map[string]body{}
 	c := t.tx.Bucket(bOutbox).Cursor()
-	for k, v := c.First(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+	for k, v := c.Seek(u64(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
 		var m OutMail
 		if err := json.Unmarshal(v, &m); err != nil {
 			return nil, err
