@@ -87,6 +87,9 @@ type Stats struct{ Sent, Retried, Failed int }
 func (o *Outbox) RunOnce(ctx context.Context) (total Stats, err error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if idler, ok := o.Sender.(interface{ Idle() }); ok {
+		defer idler.Idle() // no connection is held between runs
+	}
 	type recorded struct {
 		st  Stats
 		err error

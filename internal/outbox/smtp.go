@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -26,8 +27,27 @@ type SMTPConfig struct {
 	Timeout  time.Duration
 }
 
-// SMTP sends mail with go-mail.
-type SMTP struct{ cfg SMTPConfig }
+// SMTP sends mail with go-mail. The connection stays open from one batch to the
+// next while the outbox is sending, and is closed by Idle (or on any error).
+type SMTP struct {
+	cfg  SMTPConfig
+	mu   sync.Mutex
+	conn *gomail.Client
+}
+
+// Idle closes the connection kept open between batches.
+func (s *SMTP) Idle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.drop()
+}
+
+func (s *SMTP) drop() {
+	if s.conn != nil {
+		_ = s.conn.Close()
+		s.conn = nil
+	}
+}
 
 // NewSMTP returns a Sender for cfg.
 func NewSMTP(cfg SMTPConfig) *SMTP { return &SMTP{cfg: cfg} }
@@ -43,7 +63,9 @@ func (e *sendError) Unwrap() error   { return e.err }
 func (e *sendError) Temporary() bool { return e.temp }
 
 func (s *SMTP) client() (*gomail.Client, error) {
-	opts := []gomail.Option{gomail.WithPort(s.cfg.Port), gomail.WithTimeout(s.cfg.timeout())}
+	// No NOOP before each mail: the connection was just opened, and a failed
+	// command says as much about it as a NOOP would.
+	opts := []gomail.Option{gomail.WithPort(s.cfg.Port), gomail.WithTimeout(s.cfg.timeout()), gomail.WithoutNoop()}
 	switch s.cfg.Security {
 	case "tls":
 		opts = append(opts, gomail.WithSSL())
@@ -87,8 +109,11 @@ func (s *SMTP) Check(ctx context.Context) error {
 	return c.Close()
 }
 
-// Send sends mails over one connection.
+// Send sends mails over one connection, the one left open by the previous batch
+// when there is one.
 func (s *SMTP) Send(ctx context.Context, mails []store.OutMail) []error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	errs := make([]error, len(mails))
 	fail := func(err error, temp bool) []error {
 		for i := range errs {
@@ -98,26 +123,32 @@ func (s *SMTP) Send(ctx context.Context, mails []store.OutMail) []error {
 		}
 		return errs
 	}
-	c, err := s.client()
-	if err != nil {
-		return fail(err, false)
-	}
 	msgs := make([]*gomail.Msg, len(mails))
 	for i, m := range mails {
+		var err error
 		if msgs[i], err = Build(m); err != nil {
 			errs[i] = &sendError{err: err}
 		}
 	}
-	if err := c.DialWithContext(ctx); err != nil {
-		// Refused connections, timeouts, TLS trouble: the server may come back.
-		return fail(err, true)
+	if s.conn == nil {
+		c, err := s.client()
+		if err != nil {
+			return fail(err, false)
+		}
+		if err := c.DialWithContext(ctx); err != nil {
+			// Refused connections, timeouts, TLS trouble: the server may come back.
+			return fail(err, true)
+		}
+		s.conn = c
 	}
-	defer c.Close()
+	c := s.conn
 	for i, msg := range msgs {
 		if msg == nil {
 			continue
 		}
 		if err := c.Send(msg); err != nil {
+			// After any failure, the next batch starts on a new connection.
+			defer s.drop()
 			errs[i] = classify(err)
 			if !errs[i].(*sendError).temp {
 				_ = c.Reset()

@@ -310,7 +310,7 @@ func TestScreenshots(t *testing.T) {
 	}
 	r := newTestRenderer(t)
 	shots := map[string]gov.Mail{}
-	for name := range goldenKinds {
+	for _, name := range append(r.Kinds(), "refusal_ambiguous") {
 		shots[name] = goldenMail(t, name)
 	}
 	for _, lang := range []string{"en", "th", "km", "lo", "my", "vi", "zh"} {
