@@ -63,9 +63,11 @@ func (e *sendError) Unwrap() error   { return e.err }
 func (e *sendError) Temporary() bool { return e.temp }
 
 func (s *SMTP) client() (*gomail.Client, error) {
-	// No NOOP before each mail: the connection was just opened, and a failed
-	// command says as much about it as a NOOP would.
-	opts := []gomail.Option{gomail.WithPort(s.cfg.Port), gomail.WithTimeout(s.cfg.timeout()), gomail.WithoutNoop()}
+	// No NOOP before each mail (a failed command says as much about the
+	// connection as a NOOP would) and no RSET after each delivered one (a finished
+	// transaction needs none, RFC 5321 3.3; after a failure Send resets itself).
+	opts := []gomail.Option{gomail.WithPort(s.cfg.Port), gomail.WithTimeout(s.cfg.timeout()),
+		gomail.WithoutNoop(), gomail.WithoutRset()}
 	switch s.cfg.Security {
 	case "tls":
 		opts = append(opts, gomail.WithSSL())
