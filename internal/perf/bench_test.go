@@ -255,8 +255,7 @@ func bareSMTP(b *testing.B, addr string, pending []store.OutMail) time.Duration 
 // BenchmarkAttachment measures the peak RSS of `govbot once` reading one reply that
 // carries an attachment of GOVBOT_PERF_ATTACH_MB megabytes (default 0,5,25; 0 is a
 // 1 KB attachment), each in a fresh mailbox, with limits.max_message_bytes raised to
-// 64 MB so that the whole message is read (the default, 30 MB, refuses a 25 MB file
-// once base64 has made it 34 MB).
+// 64 MB so that the whole message is read whatever the default (48 MiB) becomes.
 func BenchmarkAttachment(b *testing.B) {
 	srv := servers()[0]
 	var base float64
