@@ -79,9 +79,25 @@ func (t *Tx) Enqueue(m OutMail) (bool, error) {
 // bodyShareMin: bodies shorter than this stay inline.
 const bodyShareMin = 512
 
-type body struct {
-	Text string `json:"text"`
-	HTML string `json:"html,omitempty"`
+type body struct{ Text, HTML string }
+
+// A stored body is the text's length (4 bytes, big-endian), the text, then the
+// HTML: no JSON, so that a 10 KB HTML part is not escaped and unescaped.
+func encodeBody(text, html string) []byte {
+	v := make([]byte, 4, 4+len(text)+len(html))
+	binary.BigEndian.PutUint32(v, uint32(len(text)))
+	return append(append(v, text...), html...)
+}
+
+func decodeBody(v []byte) (body, bool) {
+	if len(v) < 4 {
+		return body{}, false
+	}
+	n := binary.BigEndian.Uint32(v)
+	if uint64(n) > uint64(len(v)-4) {
+		return body{}, false
+	}
+	return body{Text: string(v[4 : 4+n]), HTML: string(v[4+n:])}, true
 }
 
 // shareBody moves m's text and HTML to the bodies bucket (once per distinct body)
@@ -106,7 +122,7 @@ func (t *Tx) shareBody(m *OutMail) error {
 	n := uint64(0)
 	if v := refs.Get(key); v != nil {
 		n = be64(v)
-	} else if err := putJSON(t.tx.Bucket(bBodies), key, body{m.Text, m.HTML}); err != nil {
+	} else if err := t.tx.Bucket(bBodies).Put(key, encodeBody(m.Text, m.HTML)); err != nil {
 		return err
 	}
 	if err := refs.Put(key, u64(n+1)); err != nil {
@@ -127,12 +143,12 @@ func (t *Tx) loadBody(m *OutMail, cache map[string]body) error {
 		if err != nil {
 			return fmt.Errorf("outbox mail %d: body %q: %w", m.Seq, m.Body, err)
 		}
-		found, err := getJSON(t.tx.Bucket(bBodies), key, &b)
-		if err != nil {
-			return err
-		}
-		if !found {
+		v := t.tx.Bucket(bBodies).Get(key)
+		if v == nil {
 			return fmt.Errorf("outbox mail %d: body %s missing", m.Seq, m.Body)
+		}
+		if b, ok = decodeBody(v); !ok {
+			return fmt.Errorf("outbox mail %d: body %s damaged", m.Seq, m.Body)
 		}
 		if cache != nil {
 			cache[m.Body] = b

@@ -17,7 +17,9 @@
 //	processed   Message-ID → Processed
 //	hashes      sha256 of the message body → Message-ID (replays under a new Message-ID)
 //	uids        "<uidvalidity>/<uid>" (big-endian) → Message-ID
-//	outbox      sequence (big-endian) → OutMail waiting to be sent
+//	outbox      sequence (big-endian) → OutMail waiting to be sent (its text and HTML in bodies)
+//	bodies      16-byte hash → a rendered body: text length (4 bytes), text, HTML; kept once however many mails carry it
+//	bodyrefs    16-byte hash → how many outbox mails use that body (big-endian)
 //	sent        Message-ID → SentMail (what left, for bounces and audits)
 //	mailkeys    gov.Mail key → Message-ID (a mail is queued once)
 //	audit       sequence (big-endian) → AuditEntry, hash-chained
