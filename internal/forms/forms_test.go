@@ -430,6 +430,8 @@ func TestR_6_5_KindFromTitle(t *testing.T) {
 		{"ใบสมัครสมาชิกสามัญ MMN\nชื่อองค์กร: ก", Regular},
 		{"Đơn đăng ký cá nhân – thành viên liên kết\nHọ và tên: A", AssociateIndividual},
 		{"MMN 准会员申请表（个人）\n姓名：张三", AssociateIndividual},
+		{"申请成为正式成员\n组织名称：云南移民健康协会", Regular},
+		{"准成员申请表（机构）\n组织名称：云南移民健康协会", AssociateOrg},
 		{"MMN 準會員申請表（組織）\n組織名稱：甲", AssociateOrg},
 		// No title: the labels decide.
 		{"Name of organization: A\nAlternate contact person: B", Regular},

@@ -344,3 +344,36 @@ func TestScreenshots(t *testing.T) {
 	}
 	t.Logf("screenshots (375 px wide) in %s", dir)
 }
+
+// TestTermsInEveryLanguage: every application kind, case stage and contact role
+// the program can put in a mail has its words in every language's words.txt, so
+// that {{term …}} never falls back to English in a translated mail.
+func TestTermsInEveryLanguage(t *testing.T) {
+	r := newTestRenderer(t)
+	terms := map[string][]string{
+		"kind":  {gov.AppRegular, gov.AppAssociateOrg, gov.AppAssociateIndividual},
+		"state": {string(gov.CaseUnconfirmed), string(gov.CaseIncomplete), string(gov.CaseOpinions), string(gov.CaseSCVote), string(gov.CaseSCPending), string(gov.CaseAccepted), string(gov.CaseRefused), string(gov.CaseWithdrawn)},
+		"role":  {"contact", "alternate"},
+	}
+	for _, lang := range gov.Languages {
+		for group, values := range terms {
+			for _, v := range values {
+				if w, err := r.word(lang, group+"."+v); err != nil || w == "" {
+					t.Errorf("%s/words.txt: no %s.%s", lang, group, v)
+				}
+			}
+		}
+	}
+	if got, want := gov.KindLabel(gov.AppRegular), mustWord(t, r, "en", "kind.regular"); got != want {
+		t.Errorf("English kind.regular %q differs from gov.KindLabel %q", want, got)
+	}
+}
+
+func mustWord(t *testing.T, r *Renderer, lang, key string) string {
+	t.Helper()
+	w, err := r.word(lang, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}

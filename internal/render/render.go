@@ -410,6 +410,17 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 		},
 		"word": word,
 		"vote": vote,
+		// term names in lang a value the program gives in English: an
+		// application's kind, a case's stage, a contact's role. {{term "kind"
+		// .Case.Kind}} is words.txt's "kind.regular"; a value without a key
+		// shows as it is, so a new value never stops a mail.
+		"term": func(group string, v any) string {
+			s := fmt.Sprint(v)
+			if w, err := word(group + "." + s); err == nil {
+				return w
+			}
+			return s
+		},
 		"outcome": func(o gov.Outcome) (string, error) {
 			if o == "" {
 				o = gov.OutcomeOpen
