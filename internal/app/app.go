@@ -86,7 +86,7 @@ func Open(cfg config.Config, o Options) (*App, error) {
 		ReminderDays: cfg.Reminders.DaysBefore, ReminderHour: cfg.Reminders.Hour,
 		CountryName: cfg.CountryName, SCVoteDays: cfg.Applications.SCVoteDays, FilesDir: cfg.Store.Path + ".files",
 		FeeBands: feeBands(cfg), CampaignMonth: campaignMonth, CampaignDay: campaignDay,
-		Countries: cfg.Network.Countries, GCBase: gov.GCQuorumBase(cfg.Membership.GCQuorumBase),
+		Countries: cfg.Network.Countries, GCBase: gov.GCQuorumBase(cfg.Membership.GCQuorumBase), SpecialSeats: specialSeats(cfg),
 		RenewalLeadDays: cfg.SC.RenewalLeadDays, RecommendDays: cfg.SC.RecommendDays,
 		DigestWeekday: digestDay, DigestHour: cfg.Digest.Hour, DigestOff: !digestOn,
 		Limits: bot.Limits{
@@ -325,4 +325,12 @@ func spoolDir(storePath string) string {
 		os.Remove(f)
 	}
 	return dir
+}
+
+func specialSeats(cfg config.Config) []gov.SpecialSeat {
+	var out []gov.SpecialSeat
+	for _, s := range cfg.SpecialSeats {
+		out = append(out, gov.SpecialSeat{ID: s.ID, Name: s.Name, TermYears: s.TermYears, Replacement: s.Replacement})
+	}
+	return out
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mekongmigration/govbot/internal/app"
+	"github.com/mekongmigration/govbot/internal/config"
 	"github.com/mekongmigration/govbot/internal/demo"
 	"github.com/mekongmigration/govbot/internal/devmail"
 	"github.com/mekongmigration/govbot/internal/gov"
@@ -41,7 +42,7 @@ type sentMail struct {
 	Raw     []byte
 }
 
-func newScenario(t *testing.T) *scenario {
+func newScenario(t *testing.T, configure ...func(*config.Config)) *scenario {
 	t.Helper()
 	srv, err := devmail.Start(devmail.Options{BotAddress: demo.BotAddress})
 	if err != nil {
@@ -50,6 +51,9 @@ func newScenario(t *testing.T) *scenario {
 	t.Cleanup(func() { srv.Close() })
 	cfg := demo.Config(srv, t.TempDir())
 	cfg.Digest.Weekday = "off"
+	for _, f := range configure {
+		f(&cfg)
+	}
 	s := &scenario{t: t, srv: srv, loc: cfg.Location()}
 	s.now = time.Date(2027, 1, 4, 9, 0, 0, 0, s.loc)
 	a, err := app.Open(cfg, app.Options{Clock: func() time.Time { return s.now }})

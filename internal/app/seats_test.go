@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mekongmigration/govbot/internal/config"
 	"github.com/mekongmigration/govbot/internal/demo"
 	"github.com/mekongmigration/govbot/internal/gov"
 	"github.com/mekongmigration/govbot/internal/store"
@@ -243,4 +244,77 @@ func (s *scenario) reconfirmAll(year int) {
 		}
 		return nil
 	})
+}
+
+// TestR_7_2_2_SpecialSeat: a seat the GC created (config special_seats) opens to
+// every regular member with the GC's replacement process quoted, is refused to an
+// associate and to an organisation already holding a seat, and is filled for the
+// term the GC set (three years here), not the SC's two.
+func TestR_7_2_2_SpecialSeat(t *testing.T) {
+	const process = "Burmese migrant groups based in Thailand recommend the next seat holder."
+	s := newScenario(t, func(c *config.Config) {
+		c.SpecialSeats = []config.SpecialSeat{{ID: "burmese-groups-thailand", Name: "Burmese groups in Thailand", TermYears: 3, Replacement: process}}
+	})
+	n, err := s.a.Bot.Vacate(s.now, "Burmese-Groups-Thailand", "term_end", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := s.after(time.Minute)
+	recs := 0
+	for _, m := range out {
+		if m.Kind == "seat_recommend" {
+			recs++
+			if !strings.Contains(m.Text, process) || !strings.Contains(m.Text, "Burmese groups in Thailand") {
+				t.Fatalf("recommendation form without the seat's name or the GC's process:\n%s", m.Text)
+			}
+		}
+	}
+	if recs < 15 { // every regular member of every country, each address
+		t.Errorf("%d recommendation forms; a special seat asks every regular member", recs)
+	}
+	if v := find(out, "seat_vacancy", demo.Secretariat); v == nil || !strings.Contains(v.Text, process) {
+		t.Errorf("the vacancy notice does not quote the GC's process: %v", kinds(out))
+	}
+	if _, err := s.a.Bot.Nominate(s.now, n.ID, "as-res", "", "test"); err == nil || !strings.Contains(err.Error(), "associate") {
+		t.Errorf("associate nominated: %v", err)
+	}
+	if _, err := s.a.Bot.Nominate(s.now, n.ID, "th-mwf", "", "test"); err == nil || !strings.Contains(err.Error(), "already holds") {
+		t.Errorf("holder of the Thailand seat nominated: %v", err)
+	}
+	if _, err := s.a.Bot.Nominate(s.now, n.ID, "th-bsg", "Naw Paw", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.a.Bot.ApproveAtGC(s.now, n.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	seat := s.seat("burmese-groups-thailand")
+	if seat.OrgID != "th-bsg" || seat.TermEnd.Sub(seat.TermStart) < 3*365*24*time.Hour-48*time.Hour {
+		t.Errorf("seat %+v: want th-bsg for three years", seat)
+	}
+}
+
+// TestR_7_2_6_ResignationReplacedWithinThreeMonths: the organisation of a member who
+// left names a replacement in time; the appointment does not fall to the SC.
+func TestR_7_2_6_ResignationReplacedWithinThreeMonths(t *testing.T) {
+	s := newScenario(t)
+	n, err := s.a.Bot.Vacate(s.now, "Cambodia", "left", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.at(time.Date(2027, 2, 15, 9, 0, 0, 0, s.loc))
+	if _, err := s.a.Bot.Nominate(s.now, n.ID, "kh-lrc", "Kim Dara", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.nominationFor("Cambodia"); got.State != gov.NomOpinions || got.Person != "Kim Dara" {
+		t.Fatalf("after naming the replacement: %s %q", got.State, got.Person)
+	}
+	if out := s.at(time.Date(2027, 4, 5, 9, 0, 0, 0, s.loc)); find(out, "seat_sc_appoints", "") != nil {
+		t.Errorf("the appointment fell to the SC although a replacement was named in time")
+	}
+	if _, err := s.a.Bot.ApproveAtGC(s.now, n.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if seat := s.seat("Cambodia"); seat.OrgID != "kh-lrc" {
+		t.Errorf("seat %+v", seat)
+	}
 }

@@ -60,7 +60,9 @@ type Options struct {
 	CampaignDay   int
 	// Countries are the GMS countries; GCBase the membership a GC quorum counts.
 	Countries []string
-	GCBase    gov.GCQuorumBase
+	// SpecialSeats are the GC's seats beside the country seats (config special_seats).
+	SpecialSeats []gov.SpecialSeat
+	GCBase       gov.GCQuorumBase
 	// RenewalLeadDays opens a seat's renewal this many days before its term ends;
 	// RecommendDays is how long the members of its country have to recommend.
 	RenewalLeadDays int
@@ -102,7 +104,7 @@ func New(o Options) *Bot {
 func (b *Bot) env(tx *store.Tx) gov.Env {
 	return gov.Env{
 		Rules: b.Rules, Location: b.Location, Secret: tx.Secret(), Secretariat: b.Secretariat,
-		ReminderDays: b.ReminderDays, ReminderHour: b.ReminderHour,
+		ReminderDays: b.ReminderDays, ReminderHour: b.ReminderHour, SpecialSeats: b.SpecialSeats,
 	}
 }
 

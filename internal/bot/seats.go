@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,7 +56,12 @@ func (b *Bot) vacate(tx *store.Tx, seat, reason, actor string) (gov.Nomination, 
 			seat = seats[i].Seat
 		}
 	}
-	if holder == nil && !slices_contains(b.Countries, seat) {
+	for _, sp := range b.SpecialSeats {
+		if holder == nil && strings.EqualFold(sp.ID, seat) {
+			seat = sp.ID
+		}
+	}
+	if holder == nil && !slices_contains(b.Countries, seat) && !slices.ContainsFunc(b.SpecialSeats, func(sp gov.SpecialSeat) bool { return sp.ID == seat }) {
 		return gov.Nomination{}, &gov.Error{Code: "no_seat", Message: fmt.Sprintf("no seat %q (see govbot sc list)", seat)}
 	}
 	noms, err := tx.Nominations()

@@ -43,6 +43,27 @@ type Env struct {
 	ReminderDays []int
 	// ReminderHour is the local hour a reminder becomes due on its day.
 	ReminderHour int
+	// SpecialSeats are the seats the GC created beside the country seats (7.2.2,
+	// footnote 2), with their own term and replacement process.
+	SpecialSeats []SpecialSeat
+}
+
+// SpecialSeat is a seat created by the GC: its id in the SC roster, the name mail
+// shows, its term in years (0: the SC term, 7.2.15) and its replacement process as
+// the GC set it, quoted to members when the seat falls vacant.
+type SpecialSeat struct {
+	ID, Name    string
+	TermYears   int
+	Replacement string
+}
+
+func (env Env) special(seat string) (SpecialSeat, bool) {
+	for _, s := range env.SpecialSeats {
+		if strings.EqualFold(s.ID, seat) {
+			return s, true
+		}
+	}
+	return SpecialSeat{}, false
 }
 
 // Ballot is a question put to an electorate (rules.md §E).

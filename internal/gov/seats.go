@@ -56,6 +56,19 @@ type Nomination struct {
 	MemberBallot    string            `json:"member_ballot,omitempty"`
 	RemindersSent   []int             `json:"reminders_sent,omitempty"`
 	Note            string            `json:"note,omitempty"`
+	// For a special seat, taken from the config when the vacancy opens: the name
+	// mail shows, the term in years, the GC's replacement process.
+	SeatName    string `json:"seat_name,omitempty"`
+	TermYears   int    `json:"term_years,omitempty"`
+	Replacement string `json:"replacement,omitempty"`
+}
+
+// years is the length of the term n fills.
+func (n Nomination) years() int {
+	if n.TermYears > 0 {
+		return n.TermYears
+	}
+	return TermYears
 }
 
 // Open reports whether the nomination still needs action.
@@ -68,6 +81,8 @@ type NominationView struct {
 	Deadline                time.Time
 	TermStart, TermEnd      time.Time
 	Note                    string
+	// Replacement is a special seat's replacement process, as the GC set it.
+	Replacement string
 }
 
 // Eligibility checks whether org may take seat (7.2.3, 7.2.15, 5.2.2). countries are
@@ -132,9 +147,12 @@ func (n Nomination) View(orgs []Org) NominationView {
 		}
 		return id
 	}
-	v := NominationView{ID: n.ID, Seat: n.Seat, Reason: n.Reason, State: n.State, Outgoing: name(n.Outgoing), Nominee: name(n.Nominee), Deadline: n.Deadline, Note: n.Note, TermStart: n.TermStart}
+	v := NominationView{ID: n.ID, Seat: n.Seat, Reason: n.Reason, State: n.State, Outgoing: name(n.Outgoing), Nominee: name(n.Nominee), Deadline: n.Deadline, Note: n.Note, TermStart: n.TermStart, Replacement: n.Replacement}
+	if n.SeatName != "" {
+		v.Seat = n.SeatName
+	}
 	if !n.TermStart.IsZero() {
-		v.TermEnd = n.TermStart.AddDate(TermYears, 0, -1)
+		v.TermEnd = n.TermStart.AddDate(n.years(), 0, -1)
 	}
 	return v
 }
@@ -145,6 +163,9 @@ func (n Nomination) View(orgs []Org) NominationView {
 // to recommend the next organisation (7.2.16).
 func OpenVacancy(now time.Time, env Env, id, seat, reason string, holder *Seat, orgs []Org, seats []Seat, countries []string, replacementDays int) (Nomination, []Voter, []Mail) {
 	n := Nomination{ID: id, Seat: seat, Reason: reason, OpenedAt: now}
+	if sp, ok := env.special(seat); ok {
+		n.SeatName, n.TermYears, n.Replacement = sp.Name, sp.TermYears, sp.Replacement
+	}
 	if holder != nil {
 		n.Outgoing = holder.OrgID
 	}
@@ -228,7 +249,7 @@ func FillSeat(now time.Time, env Env, n Nomination, seats []Seat, voting bool, o
 		}
 		out = append(out, s)
 	}
-	out = append(out, Seat{Seat: n.Seat, OrgID: n.Nominee, Voting: voting, TermStart: start, TermEnd: start.AddDate(TermYears, 0, -1), ConsecutiveTerms: consecutive})
+	out = append(out, Seat{Seat: n.Seat, OrgID: n.Nominee, Voting: voting, TermStart: start, TermEnd: start.AddDate(n.years(), 0, -1), ConsecutiveTerms: consecutive})
 	n.State, n.TermStart = NomFilled, start
 	view := n.View(orgs)
 	var mails []Mail
