@@ -3,7 +3,6 @@ package bot
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -56,12 +55,13 @@ func (b *Bot) vacate(tx *store.Tx, seat, reason, actor string) (gov.Nomination, 
 			seat = seats[i].Seat
 		}
 	}
+	special := false // a special seat can fall vacant while nobody holds it
 	for _, sp := range b.SpecialSeats {
 		if holder == nil && strings.EqualFold(sp.ID, seat) {
-			seat = sp.ID
+			seat, special = sp.ID, true
 		}
 	}
-	if holder == nil && !slices_contains(b.Countries, seat) && !slices.ContainsFunc(b.SpecialSeats, func(sp gov.SpecialSeat) bool { return sp.ID == seat }) {
+	if holder == nil && !special && !slices_contains(b.Countries, seat) {
 		return gov.Nomination{}, &gov.Error{Code: "no_seat", Message: fmt.Sprintf("no seat %q (see govbot sc list)", seat)}
 	}
 	noms, err := tx.Nominations()

@@ -138,7 +138,7 @@ func (o *Outbox) RunOnce(ctx context.Context) (total Stats, err error) {
 		}(recording)
 		sent := 0
 		for i := range due {
-			if i >= len(errs) || errs[i] == nil {
+			if errAt(errs, i) == nil {
 				sent++
 			}
 		}
@@ -155,10 +155,7 @@ func (o *Outbox) record(due []store.OutMail, errs []error) (Stats, error) {
 	err := o.DB.Update(now, func(tx *store.Tx) error {
 		st = Stats{}
 		for i, m := range due {
-			var err error
-			if i < len(errs) {
-				err = errs[i]
-			}
+			err := errAt(errs, i)
 			m.Attempts++
 			switch {
 			case err == nil:
@@ -234,4 +231,13 @@ func (o *Outbox) Run(ctx context.Context, poll time.Duration) {
 		}
 		timer.Reset(wait)
 	}
+}
+
+// errAt is the sender's error for mail i: nil when it went (a sender may return
+// fewer errors than mails).
+func errAt(errs []error, i int) error {
+	if i < len(errs) {
+		return errs[i]
+	}
+	return nil
 }

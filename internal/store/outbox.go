@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/mekongmigration/govbot/internal/gov"
@@ -107,12 +106,13 @@ func (t *Tx) shareBody(m *OutMail) error {
 		return nil
 	}
 	key, ok := t.bodyKeys[[2]string{m.Text, m.HTML}]
+	var encoded []byte
 	if !ok {
-		h := sha256.New()
-		io.WriteString(h, m.Text)
-		h.Write([]byte{0})
-		io.WriteString(h, m.HTML)
-		key = h.Sum(nil)[:16]
+		// The key is the hash of the stored form, which is unambiguous: the text
+		// is length-prefixed.
+		encoded = encodeBody(m.Text, m.HTML)
+		sum := sha256.Sum256(encoded)
+		key = sum[:16]
 		if t.bodyKeys == nil {
 			t.bodyKeys = map[[2]string][]byte{}
 		}
@@ -122,8 +122,13 @@ func (t *Tx) shareBody(m *OutMail) error {
 	n := uint64(0)
 	if v := refs.Get(key); v != nil {
 		n = be64(v)
-	} else if err := t.tx.Bucket(bBodies).Put(key, encodeBody(m.Text, m.HTML)); err != nil {
-		return err
+	} else {
+		if encoded == nil {
+			encoded = encodeBody(m.Text, m.HTML)
+		}
+		if err := t.tx.Bucket(bBodies).Put(key, encoded); err != nil {
+			return err
+		}
 	}
 	if err := refs.Put(key, u64(n+1)); err != nil {
 		return err
