@@ -25,6 +25,27 @@ import (
 // ProcessedFlag is the keyword set on every handled message.
 const ProcessedFlag = "$GovbotProcessed"
 
+// QuarantinedFlag is the keyword set on a message the handler quarantined.
+const QuarantinedFlag = "$GovbotQuarantined"
+
+// Disposition is what a handler did with one message of a batch.
+type Disposition int
+
+const (
+	// Done: committed; the message is marked handled and the position moves past it.
+	Done Disposition = iota
+	// Retry: handling failed this time; the message is left as it is and read
+	// again on the next poll (the position stays below it).
+	Retry
+	// Quarantined: handling failed for good and the handler set the message
+	// aside; it is flagged (or moved to QuarantineMailbox) and not read again.
+	Quarantined
+)
+
+// BatchHandler commits a batch of messages and says what became of each (nil: all
+// Done). An error means nothing of the batch is known to be committed.
+type BatchHandler func([]Message) ([]Disposition, error)
+
 // Config says how to reach the mailbox.
 type Config struct {
 	Addr             string // host:port
@@ -33,6 +54,9 @@ type Config struct {
 	Password         string
 	Mailbox          string // default INBOX
 	ProcessedMailbox string // when set, handled messages are moved there
+	// QuarantineMailbox, when set, receives the messages the handler quarantined;
+	// otherwise they stay where they are, flagged \Flagged and $GovbotQuarantined.
+	QuarantineMailbox string
 	TLS              *tls.Config
 	// MaxBytes caps how much of one message is read; the handler sees Truncated.
 	MaxBytes int64
@@ -91,6 +115,9 @@ type Source struct {
 	c      *imapclient.Client
 	newMsg chan struct{}
 	mu     sync.Mutex
+	// marked holds the UIDs this Source has already flagged or moved while the
+	// position is held below a message to retry, so they are not marked twice.
+	marked map[imap.UID]bool
 }
 
 // New returns a Source; it connects on first use.
@@ -195,20 +222,20 @@ func (s *Source) Check() (int, error) {
 // Poll hands every new message to handle, oldest first, and returns how many it
 // handled. A handler error stops the poll; the message is tried again next time.
 func (s *Source) Poll(ctx context.Context, st State, handle func(Message) error) (int, error) {
-	return s.PollBatch(ctx, st, func(ms []Message) error {
+	return s.PollBatch(ctx, st, func(ms []Message) ([]Disposition, error) {
 		for _, m := range ms {
 			if err := handle(m); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		return nil
+		return nil, nil
 	})
 }
 
-// PollBatch is Poll with a handler that commits several messages at once: every
-// message it is given is committed when it returns nil, none when it fails. The
-// messages are marked on the server, and the position moved, only after that.
-func (s *Source) PollBatch(ctx context.Context, st State, handle func([]Message) error) (int, error) {
+// PollBatch is Poll with a handler that commits several messages at once and says
+// what became of each. The messages are marked on the server, and the position
+// moved, only after that; the position never passes a message to be retried.
+func (s *Source) PollBatch(ctx context.Context, st State, handle BatchHandler) (int, error) {
 	n, err := s.poll(ctx, st, handle)
 	if err != nil {
 		s.drop() // reconnect next time: the connection may be what failed
@@ -216,7 +243,7 @@ func (s *Source) PollBatch(ctx context.Context, st State, handle func([]Message)
 	return n, err
 }
 
-func (s *Source) poll(ctx context.Context, st State, handle func([]Message) error) (int, error) {
+func (s *Source) poll(ctx context.Context, st State, handle BatchHandler) (int, error) {
 	if err := s.Connect(); err != nil {
 		return 0, err
 	}
@@ -235,6 +262,7 @@ func (s *Source) poll(ctx context.Context, st State, handle func([]Message) erro
 				"mailbox", box, "old", uv, "new", sel.UIDValidity)
 		}
 		uv, last = sel.UIDValidity, 0
+		s.marked = nil
 		if err := st.SetPosition(box, uv, 0); err != nil {
 			return 0, err
 		}
@@ -256,6 +284,9 @@ func (s *Source) poll(ctx context.Context, st State, handle func([]Message) erro
 	}
 	slices.Sort(uids)
 	handled := 0
+	// hold is the lowest UID to be retried: the position stays below it, so the
+	// message is read again next time (those after it are recognised as handled).
+	var hold imap.UID
 	for len(uids) > 0 {
 		if err := ctx.Err(); err != nil {
 			return handled, err
@@ -263,35 +294,57 @@ func (s *Source) poll(ctx context.Context, st State, handle func([]Message) erro
 		chunk := uids[:min(len(uids), s.cfg.Batch)]
 		uids = uids[len(chunk):]
 		var fetch []imap.UID
-		var done []imap.UID
+		var r outcome
 		for _, u := range chunk {
+			if s.marked[u] {
+				continue
+			}
 			if st.Seen(uv, uint32(u)) {
-				done = append(done, u)
+				r.done = append(r.done, u)
 			} else {
 				fetch = append(fetch, u)
 			}
 		}
+		var err error
 		if len(fetch) > 0 {
-			got, err := s.fetch(box, uv, fetch, handle)
-			done = append(done, got...)
-			handled += len(got)
-			if ferr := s.finish(box, uv, done, st); ferr != nil && err == nil {
-				err = ferr
-			}
-			if err != nil {
-				return handled, err
-			}
-			continue
+			var got outcome
+			got, err = s.fetch(box, uv, fetch, handle)
+			r.done = append(r.done, got.done...)
+			r.quarantined, r.retry = got.quarantined, got.retry
+			handled += len(got.done) + len(got.quarantined)
 		}
-		if err := s.finish(box, uv, done, st); err != nil {
+		for _, u := range r.retry {
+			if hold == 0 || u < hold {
+				hold = u
+			}
+		}
+		if ferr := s.finish(box, uv, r, hold, st); ferr != nil && err == nil {
+			err = ferr
+		}
+		if err != nil {
 			return handled, err
 		}
+		if hold != 0 {
+			if s.marked == nil {
+				s.marked = map[imap.UID]bool{}
+			}
+			for _, u := range append(r.done, r.quarantined...) {
+				s.marked[u] = true
+			}
+		}
+	}
+	if hold == 0 {
+		s.marked = nil
 	}
 	return handled, nil
 }
 
-// fetch streams the messages and hands each to handle; it returns the UIDs handled.
-func (s *Source) fetch(box string, uv uint32, uids []imap.UID, handle func([]Message) error) ([]imap.UID, error) {
+// outcome sorts the UIDs of a fetch by what the handler did with them.
+type outcome struct{ done, quarantined, retry []imap.UID }
+
+// fetch streams the messages and hands them to handle in batches; it returns what
+// became of the UIDs handled.
+func (s *Source) fetch(box string, uv uint32, uids []imap.UID, handle BatchHandler) (outcome, error) {
 	cmd := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
 		UID: true, InternalDate: true, RFC822Size: true,
 		BodySection: []*imap.FetchItemBodySection{{Peek: true}},
@@ -300,7 +353,7 @@ func (s *Source) fetch(box string, uv uint32, uids []imap.UID, handle func([]Mes
 	// One goroutine hands the batches to handle, in order, while this one reads
 	// the next batch from the server: reading overlaps parsing and committing.
 	var (
-		done    []imap.UID
+		done    outcome
 		herr    error
 		failed  atomic.Bool
 		batches = make(chan []Message, 1)
@@ -310,12 +363,23 @@ func (s *Source) fetch(box string, uv uint32, uids []imap.UID, handle func([]Mes
 		defer close(stopped)
 		for batch := range batches {
 			if !failed.Load() {
-				if err := handle(batch); err != nil {
+				if disp, err := handle(batch); err != nil {
 					herr = fmt.Errorf("handle uids %d-%d: %w", batch[0].UID, batch[len(batch)-1].UID, err)
 					failed.Store(true)
 				} else {
-					for _, m := range batch {
-						done = append(done, imap.UID(m.UID))
+					for i, m := range batch {
+						d := Done
+						if i < len(disp) {
+							d = disp[i]
+						}
+						switch d {
+						case Retry:
+							done.retry = append(done.retry, imap.UID(m.UID))
+						case Quarantined:
+							done.quarantined = append(done.quarantined, imap.UID(m.UID))
+						default:
+							done.done = append(done.done, imap.UID(m.UID))
+						}
 					}
 				}
 			}
@@ -326,8 +390,8 @@ func (s *Source) fetch(box string, uv uint32, uids []imap.UID, handle func([]Mes
 	}()
 	var batch []Message
 	var batchBytes int64
-	// wait stops the handler and returns what it did; the UIDs in done were handled.
-	wait := func() ([]imap.UID, error) {
+	// wait stops the handler and returns what it did.
+	wait := func() (outcome, error) {
 		if len(batch) > 0 {
 			batches <- batch
 			batch = nil
@@ -441,28 +505,50 @@ func readLimited(r io.Reader, max int64) ([]byte, bool, error) {
 	return b, false, nil
 }
 
-// finish flags or moves the handled messages and records the position.
-func (s *Source) finish(box string, uv uint32, done []imap.UID, st State) error {
-	if len(done) == 0 {
+// finish flags or moves the handled messages, flags or moves the quarantined ones,
+// and records the position: past every message handled, but below hold (the
+// lowest UID to retry) when there is one.
+func (s *Source) finish(box string, uv uint32, r outcome, hold imap.UID, st State) error {
+	if len(r.done) > 0 {
+		if err := s.mark(r.done, s.cfg.ProcessedMailbox, ProcessedFlag); err != nil {
+			return fmt.Errorf("imap mark handled: %w", err)
+		}
+	}
+	if len(r.quarantined) > 0 {
+		if err := s.mark(r.quarantined, s.cfg.QuarantineMailbox, QuarantinedFlag); err != nil {
+			return fmt.Errorf("imap mark quarantined: %w", err)
+		}
+	}
+	all := append(append([]imap.UID{}, r.done...), r.quarantined...)
+	if hold != 0 {
+		return st.SetPosition(box, uv, uint32(hold)-1)
+	}
+	if len(all) == 0 {
 		return nil
 	}
-	set := imap.UIDSetNum(done...)
-	var err error
-	if s.cfg.ProcessedMailbox != "" {
-		_, err = s.c.Move(set, s.cfg.ProcessedMailbox).Wait()
+	return st.SetPosition(box, uv, uint32(slices.Max(all)))
+}
+
+// mark moves the messages to mailbox when it is set (creating it when missing),
+// else flags them with keyword (and \Seen for handled ones, \Flagged for
+// quarantined ones, so that a person looking at the mailbox sees them).
+func (s *Source) mark(uids []imap.UID, mailbox, keyword string) error {
+	set := imap.UIDSetNum(uids...)
+	if mailbox != "" {
+		_, err := s.c.Move(set, mailbox).Wait()
 		var ie *imap.Error
 		if errors.As(err, &ie) && ie.Code == imap.ResponseCodeTryCreate {
-			if err = s.c.Create(s.cfg.ProcessedMailbox, nil).Wait(); err == nil {
-				_, err = s.c.Move(set, s.cfg.ProcessedMailbox).Wait()
+			if err = s.c.Create(mailbox, nil).Wait(); err == nil {
+				_, err = s.c.Move(set, mailbox).Wait()
 			}
 		}
-	} else {
-		err = s.c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen, ProcessedFlag}}, nil).Close()
+		return err
 	}
-	if err != nil {
-		return fmt.Errorf("imap mark handled: %w", err)
+	flags := []imap.Flag{imap.FlagSeen, imap.Flag(keyword)}
+	if keyword == QuarantinedFlag {
+		flags = []imap.Flag{imap.FlagFlagged, imap.Flag(keyword)}
 	}
-	return st.SetPosition(box, uv, uint32(slices.Max(done)))
+	return s.c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: flags}, nil).Close()
 }
 
 // Wait returns when new mail may have arrived: at once when the server pushes it

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,7 +62,7 @@ func TestLargeMessageIsSpooledToDiskAndRemoved(t *testing.T) {
 	dir := t.TempDir()
 	src := source(t, s, imapsource.Config{SpoolDir: dir, SpoolBytes: 1 << 20})
 	var spooled []string
-	n, err := src.PollBatch(context.Background(), &memState{}, func(ms []imapsource.Message) error {
+	n, err := src.PollBatch(context.Background(), &memState{}, func(ms []imapsource.Message) ([]imapsource.Disposition, error) {
 		for _, m := range ms {
 			switch {
 			case bytes.Contains(m.Raw, []byte("Subject: small")):
@@ -81,7 +82,7 @@ func TestLargeMessageIsSpooledToDiskAndRemoved(t *testing.T) {
 				t.Errorf("unexpected message: %d bytes in memory, not spooled", len(m.Raw))
 			}
 		}
-		return nil
+		return nil, nil
 	})
 	if err != nil || n != 2 {
 		t.Fatalf("PollBatch = %d, %v", n, err)
@@ -111,7 +112,7 @@ func TestOversizedSpooledMessageIsTruncatedAndCleanedOnError(t *testing.T) {
 	dir := t.TempDir()
 	src := source(t, s, imapsource.Config{SpoolDir: dir, SpoolBytes: 1 << 20, MaxBytes: 2 << 20, Batch: 1})
 	var truncated, whole bool
-	_, err = src.PollBatch(context.Background(), &memState{}, func(ms []imapsource.Message) error {
+	_, err = src.PollBatch(context.Background(), &memState{}, func(ms []imapsource.Message) ([]imapsource.Disposition, error) {
 		for _, m := range ms {
 			if m.Spool != nil {
 				truncated = m.Truncated && m.Spooled == 2<<20+1
@@ -119,7 +120,7 @@ func TestOversizedSpooledMessageIsTruncatedAndCleanedOnError(t *testing.T) {
 				whole = bytes.Equal(m.Raw, next) && !m.Truncated
 			}
 		}
-		return nil
+		return nil, nil
 	})
 	if err != nil || !truncated || !whole {
 		t.Fatalf("truncated %v, next whole %v, err %v", truncated, whole, err)
@@ -128,11 +129,79 @@ func TestOversizedSpooledMessageIsTruncatedAndCleanedOnError(t *testing.T) {
 	if _, err := s.Append("INBOX", message("again", 3<<20), time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	_, err = src.PollBatch(context.Background(), &memState{uv: 0}, func([]imapsource.Message) error { return io.ErrUnexpectedEOF })
+	_, err = src.PollBatch(context.Background(), &memState{uv: 0}, func([]imapsource.Message) ([]imapsource.Disposition, error) { return nil, io.ErrUnexpectedEOF })
 	if err == nil {
 		t.Fatal("handler error not returned")
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, "govbot-spool-*")); len(left) != 0 {
 		t.Errorf("spool files left after a failed handler: %v", left)
+	}
+}
+
+// A message the handler asks to retry holds the position below it: it is read
+// again next time, the messages after it are not handed over twice, and a
+// quarantined message is flagged \Flagged and $GovbotQuarantined, not handled.
+func TestRetryHoldsPositionAndQuarantineFlags(t *testing.T) {
+	s, err := devmail.Start(devmail.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, subj := range []string{"one", "poison", "three", "bad"} {
+		if _, err := s.Append("INBOX", message(subj, 200), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := source(t, s, imapsource.Config{})
+	st := &memState{seen: map[uint32]bool{}}
+	var handled []string
+	handle := func(ms []imapsource.Message) ([]imapsource.Disposition, error) {
+		disp := make([]imapsource.Disposition, len(ms))
+		for i, m := range ms {
+			switch {
+			case bytes.Contains(m.Raw, []byte("Subject: poison")):
+				disp[i] = imapsource.Retry
+			case bytes.Contains(m.Raw, []byte("Subject: bad")):
+				disp[i] = imapsource.Quarantined
+				st.seen[m.UID] = true
+			default:
+				st.seen[m.UID] = true
+			}
+			handled = append(handled, string(m.Raw[bytes.Index(m.Raw, []byte("Subject: "))+9:][:5]))
+		}
+		return disp, nil
+	}
+	if _, err := src.PollBatch(context.Background(), st, handle); err != nil {
+		t.Fatal(err)
+	}
+	if st.last != 1 {
+		t.Errorf("position after a retry of UID 2 = %d, want 1", st.last)
+	}
+	handled = nil
+	if _, err := src.PollBatch(context.Background(), st, handle); err != nil {
+		t.Fatal(err)
+	}
+	if len(handled) != 1 || handled[0] != "poiso" {
+		t.Errorf("second poll handed over %q, want only the retried message", handled)
+	}
+	msgs, _, err := s.Messages("INBOX")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		has := func(f string) bool {
+			return slices.ContainsFunc(m.Flags, func(g string) bool { return strings.EqualFold(f, g) })
+		}
+		q, p := has(imapsource.QuarantinedFlag), has(imapsource.ProcessedFlag)
+		bad := bytes.Contains(m.Raw, []byte("Subject: bad"))
+		poison := bytes.Contains(m.Raw, []byte("Subject: poison"))
+		switch {
+		case bad && (!q || !has(`\Flagged`) || p):
+			t.Errorf("quarantined message flags %v", m.Flags)
+		case poison && (p || q):
+			t.Errorf("message to retry flags %v, want none of ours", m.Flags)
+		case !bad && !poison && !p:
+			t.Errorf("handled message flags %v", m.Flags)
+		}
 	}
 }

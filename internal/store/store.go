@@ -25,6 +25,9 @@
 //	audit       sequence (big-endian) → AuditEntry, hash-chained
 //	refusals    "<address>/<YYYY-MM-DD>" → count (decimal text)
 //	raw         Message-ID → raw message bytes kept for messages that could not be read
+//	failures    "<uidvalidity>/<uid>" or Message-ID → Failure (failed attempts to handle a message)
+//	quarantine  Q<n> → Quarantined (a message set aside after repeated failures)
+//	quarantine_raw Q<n> → its raw bytes
 package store
 
 import (
@@ -64,9 +67,14 @@ var (
 	// value: {"text","html"}); bBodyRefs counts the outbox entries using it.
 	bBodies   = []byte("bodies")
 	bBodyRefs = []byte("bodyrefs")
+	// bFailures counts failed attempts per inbound message; bQuarantine and
+	// bQuarantineRaw keep the messages set aside after too many.
+	bFailures      = []byte("failures")
+	bQuarantine    = []byte("quarantine")
+	bQuarantineRaw = []byte("quarantine_raw")
 
 	allBuckets = [][]byte{bMeta, bOrgs, bAddresses, bSeats, bBallots, bVoters, bVotes, bTokens,
-		bProcessed, bHashes, bUIDs, bOutbox, bSent, bMailKeys, bAudit, bRefusals, bRaw, bBodies, bBodyRefs}
+		bProcessed, bHashes, bUIDs, bOutbox, bSent, bMailKeys, bAudit, bRefusals, bRaw, bBodies, bBodyRefs, bFailures, bQuarantine, bQuarantineRaw}
 )
 
 // ErrLocked is returned by Open when another process holds the database.
