@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -92,6 +93,9 @@ func Open(cfg config.Config, o Options) (*App, error) {
 		Limits: bot.Limits{
 			MaxMessageBytes: cfg.Limits.MaxMessageBytes, MaxAttachments: cfg.Limits.MaxAttachments,
 			RefusalsPerDay: cfg.Limits.RefusalsPerAddressPerDay, StrangerRefusalsPerDay: cfg.Limits.StrangerRefusalsPerDay,
+			StrangerRefusalsPerHour: cfg.Limits.StrangerRefusalsPerHour, DirectApplicationsPerHour: cfg.Limits.DirectApplicationsPerHour,
+			MaxAttempts: cfg.Limits.MaxAttempts, MaxDepth: cfg.Limits.MaxMIMEDepth, MaxParts: cfg.Limits.MaxMIMEParts,
+			MessageBudget: cfg.Limits.MessageTimeBudget.Std(), StrangerRawBytes: cfg.Limits.StrangerRawBytes, RawKeepDays: cfg.Limits.RawKeepDays,
 		},
 		Trust:  trust.Config{Policy: trust.Policy(cfg.Trust.Policy), AuthservID: cfg.Trust.AuthservID, VerifyDKIM: cfg.Trust.VerifyDKIM},
 		Logger: o.Logger.With("component", "bot"), Kick: a.Outbox.Kick,
@@ -129,7 +133,7 @@ func (a *App) connectors() error {
 	a.Source = imapsource.New(imapsource.Config{
 		Addr: net.JoinHostPort(cfg.IMAP.Host, strconv.Itoa(cfg.IMAP.Port)), Security: cfg.IMAP.Security,
 		Username: cfg.IMAP.Username, Password: imapPass, Mailbox: cfg.IMAP.Mailbox,
-		ProcessedMailbox: cfg.IMAP.ProcessedMailbox, TLS: imapTLS, MaxBytes: cfg.Limits.MaxMessageBytes,
+		ProcessedMailbox: cfg.IMAP.ProcessedMailbox, QuarantineMailbox: cfg.IMAP.QuarantineMailbox, TLS: imapTLS, MaxBytes: cfg.Limits.MaxMessageBytes,
 		SpoolDir: spoolDir(cfg.Store.Path), Logger: a.Log.With("component", "imap"),
 	})
 	a.Outbox.Sender = outbox.NewSMTP(outbox.SMTPConfig{
@@ -209,7 +213,7 @@ func (a *App) Once(ctx context.Context) (Summary, error) {
 	return s, errors.Join(errs...)
 }
 
-func (a *App) handleBatch(ms []imapsource.Message) error {
+func (a *App) handleBatch(ms []imapsource.Message) ([]imapsource.Disposition, error) {
 	ins := make([]bot.Inbound, len(ms))
 	for i, m := range ms {
 		ins[i] = bot.Inbound{Mailbox: m.Mailbox, UIDValidity: m.UIDValidity, UID: m.UID, Received: m.Received, Raw: m.Raw, Truncated: m.Truncated}
@@ -217,8 +221,20 @@ func (a *App) handleBatch(ms []imapsource.Message) error {
 			ins[i].Spool, ins[i].Size = m.Spool, m.Spooled
 		}
 	}
-	_, err := a.Bot.HandleBatch(a.Now(), ins)
-	return err
+	results, err := a.Bot.HandleBatch(a.Now(), ins)
+	if err != nil {
+		return nil, err
+	}
+	disp := make([]imapsource.Disposition, len(results))
+	for i, r := range results {
+		switch {
+		case strings.HasPrefix(r.Outcome, bot.OutcomeFailed):
+			disp[i] = imapsource.Retry
+		case strings.HasPrefix(r.Outcome, bot.OutcomeQuarantined):
+			disp[i] = imapsource.Quarantined
+		}
+	}
+	return disp, nil
 }
 
 // Run runs until ctx is done: mail is read as it arrives (IDLE where the server has

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"fmt"
 	"regexp"
 	"slices"
@@ -20,13 +19,20 @@ func (b *Bot) isSecretariat(addr string) bool {
 	return slices.ContainsFunc(b.Secretariat, func(s string) bool { return strings.EqualFold(s, addr) })
 }
 
-// readForm finds an application form in msg: its text, the text of forwarded
-// messages, or a .docx attachment.
-func readForm(msg *mailread.Message, docx map[string][]byte) (forms.Form, bool) {
+// readForm finds an application form in msg: its text, or a .docx attachment read
+// before the transaction. Only the Secretariat's forwards are read whole (the form
+// is in the forwarded message); from anyone else only what they wrote themselves
+// counts, never the text they quote, so a ballot form or another message quoted
+// below a reply is never taken for an application.
+func readForm(msg *mailread.Message, docx []forms.Form, forwarded bool) (forms.Form, bool) {
 	var texts []string
-	texts = append(texts, msg.Text)
-	for _, f := range msg.Forwarded {
-		texts = append(texts, f.Text)
+	if forwarded {
+		texts = append(texts, msg.Text)
+		for _, f := range msg.Forwarded {
+			texts = append(texts, f.Text)
+		}
+	} else {
+		texts = append(texts, answer.ReplyText(msg.Text))
 	}
 	best := forms.Form{}
 	for _, t := range texts {
@@ -35,9 +41,8 @@ func readForm(msg *mailread.Message, docx map[string][]byte) (forms.Form, bool) 
 			best = f
 		}
 	}
-	for _, data := range docx {
-		f, err := forms.ParseDocx(bytes.NewReader(data), int64(len(data)))
-		if err == nil && f.Kind != forms.Unknown && len(f.Fields) > len(best.Fields) {
+	for _, f := range docx {
+		if f.Kind != forms.Unknown && len(f.Fields) > len(best.Fields) {
 			best = f
 		}
 	}
@@ -187,12 +192,33 @@ func (b *Bot) intake(tx *store.Tx, msg *mailread.Message, f forms.Form, direct b
 	}
 	env := b.env(tx)
 	a, voters, mails := gov.Intake(tx.Now, env, a, formFields(f), orgs, seats, b.required(a.Kind))
+	held := false
+	if direct {
+		// Anyone can send an application: past the hourly limit the case is still
+		// opened (nothing is lost), but the Secretariat gets one summary after the
+		// hour instead of a receipt and a confirmation request for each.
+		hour := tx.Now.UTC().Format("2006-01-02T15")
+		n, err := tx.CountRefusal("*direct-applications*", hour)
+		if err != nil {
+			return Result{}, err
+		}
+		if n > b.Limits.DirectApplicationsPerHour {
+			held = true
+			mails = slices.DeleteFunc(mails, func(m gov.Mail) bool { return m.Kind == "application_receipt" || m.Kind == "application_confirm" })
+			if err := tx.HoldApplication(hour, a.ID, a.Name, msg.From.Email); err != nil {
+				return Result{}, err
+			}
+		}
+	}
 	if err := b.saveCase(tx, a, voters, mails); err != nil {
 		return Result{}, err
 	}
 	who := "secretariat"
 	if direct {
 		who = "applicant " + msg.From.Email
+		if held {
+			who += fmt.Sprintf(" (over %d direct applications this hour: in the hourly summary)", b.Limits.DirectApplicationsPerHour)
+		}
 	}
 	if err := tx.Audit("case.open", a.ID, who, fmt.Sprintf("%s: %s (%s); state %s; documents %v; missing %v", gov.KindLabel(a.Kind), a.Name, a.Country, a.State, docs, a.Missing)); err != nil {
 		return Result{}, err
@@ -230,7 +256,7 @@ func rosterAndSC(tx *store.Tx) ([]gov.Org, []gov.Seat, error) {
 }
 
 // caseMessage handles mail that carries a case's token.
-func (b *Bot) caseMessage(tx *store.Tx, in Inbound, msg *mailread.Message, sender *gov.Org, caseID, who string, docx map[string][]byte) (Result, error) {
+func (b *Bot) caseMessage(tx *store.Tx, in Inbound, msg *mailread.Message, sender *gov.Org, caseID, who string, docx []forms.Form) (Result, error) {
 	a, ok, err := tx.Case(caseID)
 	if err != nil {
 		return Result{}, err
@@ -263,7 +289,7 @@ var (
 // secretariatOnCase applies the Secretariat's mail on a case: CONFIRM (a direct
 // application is genuine), COMPLETE (the documents are complete), WITHDRAW, and
 // any attachments or form fields.
-func (b *Bot) secretariatOnCase(tx *store.Tx, msg *mailread.Message, a gov.Application, docx map[string][]byte) (Result, error) {
+func (b *Bot) secretariatOnCase(tx *store.Tx, msg *mailread.Message, a gov.Application, docx []forms.Form) (Result, error) {
 	reply := answer.ReplyText(msg.Text)
 	switch {
 	case withdrawRE.MatchString(reply):
@@ -278,12 +304,12 @@ func (b *Bot) secretariatOnCase(tx *store.Tx, msg *mailread.Message, a gov.Appli
 }
 
 // updateCase adds what msg brings to a case (documents, form fields) and moves it on.
-func (b *Bot) updateCase(tx *store.Tx, msg *mailread.Message, a gov.Application, docx map[string][]byte, actor string) (Result, error) {
+func (b *Bot) updateCase(tx *store.Tx, msg *mailread.Message, a gov.Application, docx []forms.Form, actor string) (Result, error) {
 	if !a.State.Open() {
 		return b.refuse(tx, msg, nil, gov.RefusalData{Code: "case_closed", Reason: fmt.Sprintf("application %s is %s", a.ID, a.State)}, a.Language)
 	}
 	added := addDocuments(&a, msg)
-	if f, ok := readForm(msg, docx); ok {
+	if f, ok := readForm(msg, docx, strings.HasPrefix(actor, "secretariat")); ok {
 		b.applyForm(&a, f)
 	}
 	return b.advanceCase(tx, a, actor, fmt.Sprintf("documents added %v", added), msg)

@@ -12,12 +12,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/mekongmigration/govbot/internal/answer"
 	"github.com/mekongmigration/govbot/internal/bounce"
+	"github.com/mekongmigration/govbot/internal/forms"
 	"github.com/mekongmigration/govbot/internal/gov"
 	"github.com/mekongmigration/govbot/internal/mailread"
 	"github.com/mekongmigration/govbot/internal/store"
@@ -74,32 +76,71 @@ type prepared struct {
 	msg     *mailread.Message
 	readErr error
 	at      time.Time
-	docx    map[string][]byte
+	// docx holds the application forms read from .docx attachments: parsed here,
+	// never inside the write transaction.
+	docx []forms.Form
+	// files are the attachments written to temporary files; commit keeps them
+	// (renamed under their hash) only when the message is accepted.
+	files []tempFile
+	// failErr is set when reading the message panicked: the message fails alone.
+	failErr error
 }
 
-// prepare reads in outside any transaction.
-func (b *Bot) prepare(now time.Time, in Inbound) prepared {
-	// .docx attachments up to 5 MB are kept for the application-form reader; every
-	// other attachment is only listed (name, type, size, hash).
-	docx := map[string][]byte{}
-	msg, readErr := mailread.Read(in.body(), mailread.Options{
-		MaxBytes: b.Limits.MaxMessageBytes,
-		Attachment: func(a mailread.Attachment, r io.Reader) error {
-			if strings.HasSuffix(strings.ToLower(a.Name), ".docx") && len(docx) < 3 {
+// tempFile is an attachment written to disk before its message was accepted.
+type tempFile struct{ path, sha string }
+
+// prepare reads in outside any transaction. A panic while reading fails this
+// message alone (failErr), never its batch.
+func (b *Bot) prepare(now time.Time, in Inbound) (p prepared) {
+	p.in = in
+	p.at = in.Received
+	if p.at.IsZero() || p.at.After(now) {
+		p.at = now
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			p.removeFiles()
+			p.files, p.docx = nil, nil
+			p.failErr = fmt.Errorf("reading the message panicked: %v", r)
+			b.Logger.Error("reading a message panicked", "uid", in.UID, "panic", r, "stack", string(debug.Stack()))
+			p.msg = safeHeaderOnly(in)
+		}
+	}()
+	// .docx attachments up to 5 MB are read for the application-form reader; every
+	// attachment is written to a temporary file, kept only if the message is
+	// accepted. A message over the size limit keeps nothing, and attachments past
+	// the limit on their number are not written at all.
+	var docxData [][]byte
+	nAttach := 0
+	opts := mailread.Options{MaxBytes: b.Limits.MaxMessageBytes, MaxDepth: b.Limits.MaxDepth, MaxParts: b.Limits.MaxParts}
+	if b.Limits.MessageBudget > 0 {
+		opts.Deadline = time.Now().Add(b.Limits.MessageBudget)
+	}
+	if !in.Truncated {
+		opts.Attachment = func(a mailread.Attachment, r io.Reader) error {
+			nAttach++
+			if b.Limits.MaxAttachments > 0 && nAttach > b.Limits.MaxAttachments {
+				return nil
+			}
+			if strings.HasSuffix(strings.ToLower(a.Name), ".docx") && len(docxData) < 3 {
 				data, err := io.ReadAll(io.LimitReader(r, 5<<20+1))
 				if err == nil && len(data) <= 5<<20 {
-					docx[a.Name] = data
+					docxData = append(docxData, data)
 				}
 				r = io.MultiReader(bytes.NewReader(data), r)
 			}
 			if b.FilesDir != "" {
-				if err := saveFile(b.FilesDir, r); err != nil {
+				f, err := spoolFile(b.FilesDir, r)
+				if err != nil {
 					b.Logger.Error("keeping an attachment", "name", a.Name, "err", err)
+					return nil
 				}
+				p.files = append(p.files, f)
 			}
 			return nil
-		},
-	})
+		}
+	}
+	msg, readErr := mailread.Read(in.body(), opts)
 	if in.Truncated {
 		readErr = mailread.ErrTooLarge
 	}
@@ -107,24 +148,88 @@ func (b *Bot) prepare(now time.Time, in Inbound) prepared {
 		msg = headerOnly(in.head(1 << 20))
 	}
 	if msg.MessageID == "" {
-		h := sha256.New()
-		io.Copy(h, in.body())
-		msg.MessageID = "no-message-id." + hex.EncodeToString(h.Sum(nil)[:12]) + "@govbot.invalid"
+		msg.MessageID = syntheticID(in)
 	}
-	at := in.Received
-	if at.IsZero() || at.After(now) {
-		at = now
+	for _, data := range docxData {
+		if f, err := forms.ParseDocx(bytes.NewReader(data), int64(len(data))); err == nil && f.Kind != forms.Unknown {
+			p.docx = append(p.docx, f)
+		}
 	}
-	return prepared{in: in, msg: msg, readErr: readErr, at: at, docx: docx}
+	p.msg, p.readErr = msg, readErr
+	return p
 }
 
-// commit decides p within tx and records it as processed.
-func (b *Bot) commit(tx *store.Tx, p prepared) (Result, error) {
+// syntheticID names a message that has no Message-ID by a hash of its bytes.
+func syntheticID(in Inbound) string {
+	h := sha256.New()
+	io.Copy(h, in.body())
+	return "no-message-id." + hex.EncodeToString(h.Sum(nil)[:12]) + "@govbot.invalid"
+}
+
+// safeHeaderOnly is headerOnly for a message whose reading panicked.
+func safeHeaderOnly(in Inbound) (m *mailread.Message) {
+	defer func() {
+		if recover() != nil {
+			m = &mailread.Message{Problems: []string{"the message could not be read"}}
+		}
+		if m.MessageID == "" {
+			m.MessageID = syntheticID(in)
+		}
+	}()
+	m = headerOnly(in.head(1 << 20))
+	m.Subject = inert(m.Subject)
+	m.MessageID = inert(m.MessageID)
+	return m
+}
+
+// removeFiles deletes the temporary files of attachments not kept.
+func (p *prepared) removeFiles() {
+	for _, f := range p.files {
+		os.Remove(f.path)
+	}
+}
+
+// keepFiles moves the attachments of an accepted message to their place under
+// their hash. It can run twice (a batch rolled back and handled again).
+func (b *Bot) keepFiles(p prepared) error {
+	for _, f := range p.files {
+		dst := filepath.Join(b.FilesDir, f.sha[:2], f.sha)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+			return err
+		}
+		if err := os.Rename(f.path, dst); err != nil {
+			if _, serr := os.Stat(dst); serr == nil {
+				continue // kept by an earlier attempt
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// accepted reports whether a result keeps the message's attachments: a refused,
+// ignored or duplicate message keeps nothing on disk.
+func accepted(r Result) bool {
+	return r.Outcome != "duplicate" && !strings.HasPrefix(r.Outcome, "refused:") && !strings.HasPrefix(r.Outcome, "ignored:")
+}
+
+// commit decides p within tx and records it as processed. A panic in a handler is
+// returned as an error, so that it fails this message alone.
+func (b *Bot) commit(tx *store.Tx, p prepared) (res Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.Logger.Error("handling a message panicked", "message_id", p.msg.MessageID, "panic", r, "stack", string(debug.Stack()))
+			res, err = Result{}, fmt.Errorf("handle %s: panic: %v", p.msg.MessageID, r)
+		}
+	}()
+	if p.failErr != nil {
+		return Result{}, p.failErr
+	}
 	in, msg := p.in, p.msg
 	if in.UID != 0 && tx.SeenUID(in.UIDValidity, in.UID) {
 		return Result{Outcome: "duplicate"}, nil
 	}
-	res, err := b.decide(tx, in, msg, p.readErr, p.at, p.docx)
+	res, err = b.decide(tx, in, msg, p.readErr, p.at, p.docx)
 	if err != nil {
 		return Result{}, fmt.Errorf("handle %s: %w", msg.MessageID, err)
 	}
@@ -134,6 +239,14 @@ func (b *Bot) commit(tx *store.Tx, p prepared) (Result, error) {
 		// the new UID at it.
 		return res, nil
 	}
+	if b.FilesDir != "" && accepted(res) {
+		if err := b.keepFiles(p); err != nil {
+			return Result{}, fmt.Errorf("keeping the attachments of %s: %w", msg.MessageID, err)
+		}
+	}
+	if err := tx.ClearFailure(failureKey(in, msg)); err != nil {
+		return Result{}, err
+	}
 	return res, tx.MarkProcessed(store.Processed{
 		MessageID: msg.MessageID, At: tx.Now, Mailbox: in.Mailbox, UIDValidity: in.UIDValidity, UID: in.UID,
 		From: msg.From.Email, Subject: msg.Subject, Hash: contentHash(msg), Outcome: res.Outcome,
@@ -141,7 +254,11 @@ func (b *Bot) commit(tx *store.Tx, p prepared) (Result, error) {
 }
 
 // Handle decides one inbound message at now and commits everything it causes in one
-// transaction. Handling the same message again changes nothing.
+// transaction. Handling the same message again changes nothing. A message whose
+// handling fails (an error or a panic) is counted; after Limits.MaxAttempts it is
+// quarantined (Result.Outcome "quarantined:Q<n>"), and before that it is reported
+// as "failed:<attempt>" to be tried again later. Only a failure of the store itself
+// is returned as an error.
 func (b *Bot) Handle(now time.Time, in Inbound) (Result, error) {
 	if in.UID != 0 {
 		seen := false
@@ -151,12 +268,8 @@ func (b *Bot) Handle(now time.Time, in Inbound) (Result, error) {
 		}
 	}
 	p := b.prepare(now, in)
-	var res Result
-	err := b.DB.Update(now, func(tx *store.Tx) error {
-		var err error
-		res, err = b.commit(tx, p)
-		return err
-	})
+	defer p.removeFiles()
+	res, err := b.handleOne(now, p)
 	if err != nil {
 		return Result{}, err
 	}
@@ -164,11 +277,31 @@ func (b *Bot) Handle(now time.Time, in Inbound) (Result, error) {
 	return res, nil
 }
 
+// handleOne commits one prepared message in its own transaction; a failure of its
+// handling is recorded (and may quarantine it), not returned.
+func (b *Bot) handleOne(now time.Time, p prepared) (Result, error) {
+	var res Result
+	var handlerErr error
+	err := b.DB.Update(now, func(tx *store.Tx) error {
+		res, handlerErr = b.commit(tx, p)
+		return handlerErr
+	})
+	switch {
+	case err == nil:
+		return res, nil
+	case handlerErr == nil:
+		return Result{}, err // the store failed to commit: nothing to blame on the message
+	}
+	return b.failed(now, p, handlerErr)
+}
+
 // HandleBatch decides several inbound messages at now in one transaction: one
 // fsync for the batch instead of one per message. What it commits is what Handle
 // would commit for each in turn (each message sees the ones before it). If any
 // message fails, nothing of the batch is committed and the messages are handled one
-// by one, so a bad message fails only itself.
+// by one, each in its own transaction, so a bad message fails only itself: it is
+// reported "failed:<n>" (try again later) or "quarantined:Q<n>", and the others
+// are committed. Only a failure of the store is returned as an error.
 func (b *Bot) HandleBatch(now time.Time, ins []Inbound) ([]Result, error) {
 	// Reading (MIME, charsets, attachments to disk) needs no transaction: it runs
 	// on every core while the messages wait for the one transaction below.
@@ -189,11 +322,18 @@ func (b *Bot) HandleBatch(now time.Time, ins []Inbound) ([]Result, error) {
 	}
 	close(next)
 	wg.Wait()
+	defer func() {
+		for i := range ps {
+			ps[i].removeFiles()
+		}
+	}()
 	results := make([]Result, len(ins))
+	var handlerErr error
 	err := b.DB.Update(now, func(tx *store.Tx) error {
 		for i, p := range ps {
 			r, err := b.commit(tx, p)
 			if err != nil {
+				handlerErr = err
 				return err
 			}
 			results[i] = r
@@ -204,14 +344,19 @@ func (b *Bot) HandleBatch(now time.Time, ins []Inbound) ([]Result, error) {
 		b.logged(results)
 		return results, nil
 	}
-	b.Logger.Warn("batch failed; handling its messages one by one", "messages", len(ins), "err", err)
-	for i, in := range ins {
-		r, err := b.Handle(now, in)
+	if handlerErr == nil {
+		return nil, err // the store failed to commit
+	}
+	b.Logger.Warn("batch failed; handling its messages one by one", "messages", len(ins), "err", handlerErr)
+	for i, p := range ps {
+		r, err := b.handleOne(now, p)
 		if err != nil {
+			b.logged(results[:i])
 			return results[:i], err
 		}
 		results[i] = r
 	}
+	b.logged(results)
 	return results, nil
 }
 
@@ -253,7 +398,7 @@ func contentHash(m *mailread.Message) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func (b *Bot) decide(tx *store.Tx, in Inbound, msg *mailread.Message, readErr error, at time.Time, docx map[string][]byte) (Result, error) {
+func (b *Bot) decide(tx *store.Tx, in Inbound, msg *mailread.Message, readErr error, at time.Time, docx []forms.Form) (Result, error) {
 	if p, ok, err := tx.ProcessedByID(msg.MessageID); err != nil {
 		return Result{}, err
 	} else if ok {
@@ -324,7 +469,7 @@ func (b *Bot) decide(tx *store.Tx, in Inbound, msg *mailread.Message, readErr er
 	}
 	if token == "" {
 		// A new application: forwarded by the Secretariat, or sent in by the applicant.
-		if f, ok := readForm(msg, docx); ok && (b.isSecretariat(from) || sender == nil) {
+		if f, ok := readForm(msg, docx, b.isSecretariat(from)); ok && (b.isSecretariat(from) || sender == nil) {
 			return b.intake(tx, msg, f, !b.isSecretariat(from))
 		}
 		if sender == nil {
@@ -425,15 +570,23 @@ func (b *Bot) refuse(tx *store.Tx, msg *mailread.Message, sender *gov.Org, d gov
 	return b.sendRefusal(tx, msg, gov.Refuse(msg.From.Email, msg.MessageID, lang, d), d)
 }
 
-// sendRefusal records a refusal and answers it, within the day's limit for the
-// address: at most StrangerRefusalsPerDay to an address not on the roster, and
-// RefusalsPerDay to anyone.
+// sendRefusal records a refusal and answers it, within the limits: at most
+// StrangerRefusalsPerDay to an address not on the roster (and StrangerRefusalsPerHour
+// to all of them together), RefusalsPerDay to a member's address. A refusal to an
+// address not on the roster never echoes the incoming subject: its From may be
+// forged, and the refusal must not carry an attacker's words to a victim.
 func (b *Bot) sendRefusal(tx *store.Tx, msg *mailread.Message, reply gov.Mail, d gov.RefusalData) (Result, error) {
 	from := msg.From.Email
 	res := Result{Outcome: "refused:" + d.Code}
 	limit := b.Limits.RefusalsPerDay
-	if _, known, _ := tx.OrgByAddress(from); !known {
+	_, known, _ := tx.OrgByAddress(from)
+	if !known && !b.isSecretariat(from) {
 		limit = b.Limits.StrangerRefusalsPerDay
+		d.Subject = ""
+		if rd, ok := reply.Data.(gov.RefusalData); ok {
+			rd.Subject = ""
+			reply.Data = rd
+		}
 	}
 	day := tx.Now.In(b.Location).Format("2006-01-02")
 	n, err := tx.CountRefusal(from, day)
@@ -441,9 +594,12 @@ func (b *Bot) sendRefusal(tx *store.Tx, msg *mailread.Message, reply gov.Mail, d
 		return Result{}, err
 	}
 	detail := d.Reason
-	if n > limit {
+	switch {
+	case n > limit:
 		detail += fmt.Sprintf(" (not answered: %d refusals to this address today, limit %d)", n, limit)
-	} else {
+	case !known && !b.isSecretariat(from) && b.strangerHourFull(tx):
+		detail += fmt.Sprintf(" (not answered: more than %d refusals to unknown addresses this hour)", b.Limits.StrangerRefusalsPerHour)
+	default:
 		if err := b.queue(tx, []gov.Mail{reply}); err != nil {
 			return Result{}, err
 		}
@@ -456,16 +612,28 @@ func (b *Bot) sendRefusal(tx *store.Tx, msg *mailread.Message, reply gov.Mail, d
 	return res, tx.Audit("reply.refuse", ref, from, d.Code+": "+detail)
 }
 
+// strangerHourFull counts one more refusal to an unknown address this hour and
+// reports whether that passes the hourly limit.
+func (b *Bot) strangerHourFull(tx *store.Tx) bool {
+	n, err := tx.CountRefusal("*unknown-addresses*", tx.Now.UTC().Format("2006-01-02T15"))
+	return err != nil || n > b.Limits.StrangerRefusalsPerHour
+}
+
 // unreadable keeps the raw message for the Secretariat and asks for a plain reply.
 func (b *Bot) unreadable(tx *store.Tx, in Inbound, msg *mailread.Message, sender *gov.Org, token, ballotID string) (Result, error) {
 	// A message too large to keep in the store whole (it came spooled) is kept
 	// whole among the attachments' files; the store keeps its first megabyte.
-	if in.Spool != nil && b.FilesDir != "" {
+	// From an address not on the roster only the first StrangerRawBytes are kept:
+	// anyone can send unreadable mail, and it must not fill the disk.
+	keep := int64(1 << 20)
+	if sender == nil && !b.isSecretariat(msg.From.Email) {
+		keep = b.Limits.StrangerRawBytes
+	} else if in.Spool != nil && b.FilesDir != "" {
 		if err := saveFile(b.FilesDir, in.body()); err != nil {
 			return Result{}, fmt.Errorf("keeping an unreadable message: %w", err)
 		}
 	}
-	if err := tx.KeepRaw(msg.MessageID, in.head(1<<20)); err != nil {
+	if err := tx.KeepRaw(msg.MessageID, in.head(keep)); err != nil {
 		return Result{}, err
 	}
 	d := gov.RefusalData{Code: gov.RefuseUnreadable, Reason: "we could not read your message (" + strings.Join(msg.Problems, "; ") + ")"}
@@ -526,35 +694,47 @@ func (b *Bot) bounced(tx *store.Tx, in Inbound, msg *mailread.Message) (Result, 
 // saveFile streams r into dir under its SHA-256 (dir/ab/abcdef…), never holding it
 // whole in memory. The same file received twice is kept once.
 func saveFile(dir string, r io.Reader) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ".incoming-*")
+	f, err := spoolFile(dir, r)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
+	sub := filepath.Join(dir, f.sha[:2])
+	if err := os.MkdirAll(sub, 0o700); err != nil {
+		os.Remove(f.path)
+		return err
+	}
+	return os.Rename(f.path, filepath.Join(sub, f.sha))
+}
+
+// spoolFile streams r into a temporary file in dir and returns it with its SHA-256.
+func spoolFile(dir string, r io.Reader) (tempFile, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return tempFile{}, err
+	}
+	tmp, err := os.CreateTemp(dir, ".incoming-*")
+	if err != nil {
+		return tempFile{}, err
+	}
+	fail := func(err error) (tempFile, error) {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return tempFile{}, err
+	}
 	h := sha256.New()
 	// The decoders upstream hand over a few kilobytes at a time: buffer the file's
 	// writes, or each becomes a system call.
 	w := bufio.NewWriterSize(tmp, 256<<10)
 	if _, err := io.Copy(io.MultiWriter(w, h), r); err != nil {
-		tmp.Close()
-		return err
+		return fail(err)
 	}
 	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return err
+		return fail(err)
 	}
 	if err := tmp.Close(); err != nil {
-		return err
+		os.Remove(tmp.Name())
+		return tempFile{}, err
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	sub := filepath.Join(dir, sum[:2])
-	if err := os.MkdirAll(sub, 0o700); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(sub, sum))
+	return tempFile{path: tmp.Name(), sha: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 // FilePath returns where an attachment with hash sha256 is kept, "" if it is not.

@@ -86,7 +86,10 @@ type IMAP struct {
 	Mailbox        string `yaml:"mailbox"`
 	// ProcessedMailbox, if set, is where handled messages are moved; "" leaves
 	// them in Mailbox, flagged \Seen.
-	ProcessedMailbox      string   `yaml:"processed_mailbox"`
+	ProcessedMailbox string `yaml:"processed_mailbox"`
+	// QuarantineMailbox, if set, is where quarantined messages are moved; ""
+	// leaves them in Mailbox, flagged \Flagged and $GovbotQuarantined.
+	QuarantineMailbox     string   `yaml:"quarantine_mailbox"`
 	PollInterval          Duration `yaml:"poll_interval"`
 	Idle                  bool     `yaml:"idle"`
 	TLSInsecureSkipVerify bool     `yaml:"tls_insecure_skip_verify"`
@@ -140,6 +143,22 @@ type Limits struct {
 	MaxAttachments           int   `yaml:"max_attachments"`
 	RefusalsPerAddressPerDay int   `yaml:"refusals_per_address_per_day"`
 	StrangerRefusalsPerDay   int   `yaml:"stranger_refusals_per_day"`
+	// StrangerRefusalsPerHour caps refusals to all unknown addresses together.
+	StrangerRefusalsPerHour int `yaml:"stranger_refusals_per_hour"`
+	// DirectApplicationsPerHour: direct applications from unknown addresses past
+	// this many an hour reach the Secretariat in one summary, not a mail each.
+	DirectApplicationsPerHour int `yaml:"direct_applications_per_hour"`
+	// MaxAttempts: a message whose handling fails this often is quarantined.
+	MaxAttempts int `yaml:"max_attempts"`
+	// MaxMIMEDepth and MaxMIMEParts bound the structure of one message;
+	// MessageTimeBudget the time spent reading one.
+	MaxMIMEDepth      int      `yaml:"max_mime_depth"`
+	MaxMIMEParts      int      `yaml:"max_mime_parts"`
+	MessageTimeBudget Duration `yaml:"message_time_budget"`
+	// StrangerRawBytes caps what is kept of an unreadable message from an unknown
+	// address; RawKeepDays is how long raw copies of unreadable messages stay.
+	StrangerRawBytes int64 `yaml:"stranger_raw_bytes"`
+	RawKeepDays      int   `yaml:"raw_keep_days"`
 }
 
 // Outbox tunes the delivery loop.
@@ -276,6 +295,9 @@ func Default() Config {
 			MaxAttachments:           20,
 			RefusalsPerAddressPerDay: 3,
 			StrangerRefusalsPerDay:   1,
+			StrangerRefusalsPerHour:  20, DirectApplicationsPerHour: 5, MaxAttempts: 3,
+			MaxMIMEDepth: 20, MaxMIMEParts: 500, MessageTimeBudget: Duration(10 * time.Second),
+			StrangerRawBytes: 64 << 10, RawKeepDays: 90,
 		},
 		Outbox: Outbox{
 			RetryMin:    Duration(time.Minute),

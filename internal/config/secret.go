@@ -101,6 +101,7 @@ func (c IMAP) LogValue() slog.Value {
 		slog.String("password", passwordSource(c.PasswordFile, c.PasswordEnv, c.InlinePassword)),
 		slog.String("mailbox", c.Mailbox),
 		slog.String("processed_mailbox", c.ProcessedMailbox),
+		slog.String("quarantine_mailbox", c.QuarantineMailbox),
 		slog.Duration("poll_interval", c.PollInterval.Std()),
 		slog.Bool("idle", c.Idle),
 	)

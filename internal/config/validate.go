@@ -289,6 +289,9 @@ func (c *Config) validateIMAP(p *problems) {
 	if strings.TrimSpace(m.Mailbox) == "" {
 		p.add("imap.mailbox", "required")
 	}
+	if m.QuarantineMailbox != "" && (m.QuarantineMailbox == m.Mailbox || m.QuarantineMailbox == m.ProcessedMailbox) {
+		p.add("imap.quarantine_mailbox", "must differ from imap.mailbox and imap.processed_mailbox; leave it empty to keep quarantined messages in place, flagged")
+	}
 	if m.ProcessedMailbox != "" && m.ProcessedMailbox == m.Mailbox {
 		p.add("imap.processed_mailbox", "is the same as imap.mailbox; leave it empty to keep messages in place")
 	}
@@ -374,6 +377,23 @@ func (c *Config) validateLimits(p *problems) {
 	}
 	if l.StrangerRefusalsPerDay <= 0 {
 		p.add("limits.stranger_refusals_per_day", "must be positive")
+	}
+	for _, f := range []struct {
+		key string
+		n   int64
+	}{
+		{"limits.stranger_refusals_per_hour", int64(l.StrangerRefusalsPerHour)},
+		{"limits.direct_applications_per_hour", int64(l.DirectApplicationsPerHour)},
+		{"limits.max_attempts", int64(l.MaxAttempts)},
+		{"limits.max_mime_depth", int64(l.MaxMIMEDepth)},
+		{"limits.max_mime_parts", int64(l.MaxMIMEParts)},
+		{"limits.message_time_budget", int64(l.MessageTimeBudget)},
+		{"limits.stranger_raw_bytes", l.StrangerRawBytes},
+		{"limits.raw_keep_days", int64(l.RawKeepDays)},
+	} {
+		if f.n <= 0 {
+			p.add(f.key, "must be positive")
+		}
 	}
 }
 

@@ -55,3 +55,31 @@ type DeliveryFailureData struct {
 	Kind    string
 	Error   string
 }
+
+// QuarantineData is the data of the quarantine_notice mail to the Secretariat: an
+// inbound message whose handling failed Attempts times was set aside as ID.
+type QuarantineData struct {
+	ID        string
+	MessageID string
+	From      string
+	Subject   string
+	Received  string
+	Attempts  int
+	Error     string
+}
+
+// ApplicationsHeldData is the data of the applications_held mail to the Secretariat:
+// direct applications from unknown addresses beyond the hourly limit, opened as
+// cases without a mail each and summarised here once.
+type ApplicationsHeldData struct {
+	Hour  string
+	Limit int
+	Cases []HeldCase
+}
+
+// HeldCase is one application summarised in ApplicationsHeldData.
+type HeldCase struct {
+	ID   string
+	Name string
+	From string
+}
