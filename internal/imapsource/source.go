@@ -57,7 +57,7 @@ type Config struct {
 	// QuarantineMailbox, when set, receives the messages the handler quarantined;
 	// otherwise they stay where they are, flagged \Flagged and $GovbotQuarantined.
 	QuarantineMailbox string
-	TLS              *tls.Config
+	TLS               *tls.Config
 	// MaxBytes caps how much of one message is read; the handler sees Truncated.
 	MaxBytes int64
 	// Batch is how many messages one FETCH asks for (default 1000). The server

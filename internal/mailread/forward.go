@@ -85,7 +85,7 @@ func (rd *reader) inlineForwards() {
 }
 
 func splitForwards(text string, fwdSubject bool, depth int) []*Message {
-	if depth >= maxDepth {
+	if depth >= maxForwardDepth {
 		return nil
 	}
 	lines := strings.Split(text, "\n")
@@ -109,6 +109,10 @@ func splitForwards(text string, fwdSubject bool, depth int) []*Message {
 	return nil
 }
 
+// maxForwardHeaderLines bounds the header block of an inline forward; a
+// longer block is not one.
+const maxForwardHeaderLines = 200
+
 // parseForwardBlock reads the header block right after a forward marker and
 // returns the original with the rest of the text as its body.
 func parseForwardBlock(lines []string) (*Message, string, bool) {
@@ -120,13 +124,21 @@ func parseForwardBlock(lines []string) (*Message, string, bool) {
 	quoted := i < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[i]), ">")
 	seen := 0
 	sawFrom := false
-	for ; i < len(lines); i++ {
+	for start := i; i < len(lines); i++ {
 		l := lines[i]
 		if strings.TrimSpace(strings.TrimLeft(l, "> ")) == "" {
 			break
 		}
+		if i-start >= maxForwardHeaderLines {
+			return nil, "", false
+		}
 		k, v, ok := headerLine(l)
 		if !ok {
+			if ok, _ := forwardMarker(l); ok {
+				// the next forward's marker: this block, and the search
+				// from each marker, end here (linear in the text)
+				break
+			}
 			if seen > 0 && !strings.Contains(l, ":") && i > 0 {
 				// a wrapped header value (long To: lists)
 				continue

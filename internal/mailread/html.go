@@ -34,9 +34,17 @@ type textWriter struct {
 	pending bool // a space is owed before the next word
 }
 
+// maxQuoteMarks bounds the "> " marks htmlToText puts before a line, so that
+// text nested in hundreds of blockquotes does not grow with their number.
+const maxQuoteMarks = 10
+
 func (w *textWriter) endLine() {
+	if w.b.Len() > maxTextBytes {
+		w.line.Reset() // enough text: the rest is dropped
+		return
+	}
 	text := strings.TrimRight(w.line.String(), " \t")
-	w.b.WriteString(quotePrefix(w.depth))
+	w.b.WriteString(quotePrefix(min(w.depth, maxQuoteMarks)))
 	w.b.WriteString(text)
 	w.b.WriteByte('\n')
 	w.line.Reset()
@@ -98,12 +106,15 @@ func hasClass(n *html.Node, c string) bool {
 
 var reForwardWord = regexp.MustCompile(`(?i)forward|weitergeleitet|transf|ส่งต่อ|បញ្ជូន|ສົ່ງຕໍ່|တစ်ဆင့်|chuyển tiếp|转发|轉寄|轉發`)
 
-// innerText returns up to limit bytes of n's text, for peeking.
+// innerText returns up to limit bytes of n's text, for peeking; it looks at
+// no more than 8*limit nodes, so that peeking into nested quotes stays
+// linear.
 func innerText(n *html.Node, limit int) string {
 	var b strings.Builder
+	nodes := 0
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
-		if b.Len() >= limit {
+		if nodes++; b.Len() >= limit || nodes > 8*limit {
 			return
 		}
 		if n.Type == html.TextNode {

@@ -54,9 +54,20 @@ type Message struct {
 	Header map[string][]string
 	// Text is the body as text: text/plain preferred, else HTML converted to
 	// text; format=flowed joined; CRLF turned into LF; NFC.
-	Text        string
-	FromHTML    bool
+	Text     string
+	FromHTML bool
+	// Attachments lists the attachments read, in order; with
+	// Options.MaxAttachments set it holds at most that many.
 	Attachments []Attachment
+	// AttachmentCount is how many attachments Read saw in this message and
+	// in the messages attached to it, counting those past
+	// Options.MaxAttachments that were neither listed nor passed to the
+	// callback. Parts past MaxParts, or after the Deadline, are not seen.
+	AttachmentCount int
+	// TooManyAttachments is set when attachments past
+	// Options.MaxAttachments were skipped; the caller can refuse the message
+	// ("the message has N attachments; the bot accepts at most M").
+	TooManyAttachments bool
 	// Forwarded holds the originals recovered from inline forwards and from
 	// attached message/rfc822 parts.
 	Forwarded []*Message
@@ -64,7 +75,8 @@ type Message struct {
 	// "auto-submitted", "precedence", "x-autoreply", "list", "bounce",
 	// "mailer-daemon".
 	Auto string
-	// Problems says, in plain English, what could not be read.
+	// Problems says, in plain English, what could not be read; a limit of
+	// Options that was reached comes first.
 	Problems []string
 }
 
@@ -76,26 +88,104 @@ type Options struct {
 	// Attachment, when set, receives each attachment's decoded bytes as a
 	// stream (never buffered whole). a carries Name and ContentType; Size and
 	// SHA256 are filled in the Message once the stream is consumed. A non-nil
-	// error aborts reading and is returned by Read.
+	// error aborts reading and is returned by Read. a has been cleaned like
+	// every string Read returns. The callback is not called for parts past
+	// MaxDepth or MaxParts, nor for attachments past MaxAttachments.
 	Attachment func(a Attachment, r io.Reader) error
+	// MaxDepth bounds how deep parts may nest: a multipart inside a
+	// multipart, or a message attached inside one, is one level deeper. 0
+	// (or less) means DefaultMaxDepth. Parts deeper than this are skipped
+	// unread and the message gets a Problem ("the message nests parts more
+	// than 20 deep").
+	MaxDepth int
+	// MaxParts bounds how many parts Read reads, attached messages' parts
+	// included. 0 (or less) means DefaultMaxParts. Read stops at the limit and
+	// the message gets a Problem ("the message has more than 500 parts").
+	MaxParts int
+	// MaxAttachments, when above 0, bounds the attachments listed in
+	// Message.Attachments and passed to the Attachment callback; later ones
+	// are only counted (Message.AttachmentCount), TooManyAttachments is set
+	// and the message gets a Problem. 0 means no bound beyond MaxParts.
+	MaxAttachments int
+	// Deadline, when not zero, is when Read stops reading: the message read
+	// so far is returned with a Problem ("reading the message took longer
+	// than the time allowed"), without an error.
+	Deadline time.Time
 }
+
+// Defaults of Options.
+const (
+	// DefaultMaxDepth is the nesting depth of parts Read opens when
+	// Options.MaxDepth is 0. Ordinary mail nests 3 or 4 deep; a forward of a
+	// signed reply about 8.
+	DefaultMaxDepth = 20
+	// DefaultMaxParts is the number of parts Read reads when Options.MaxParts
+	// is 0.
+	DefaultMaxParts = 500
+)
 
 // ErrTooLarge is returned by Read when the input exceeds Options.MaxBytes.
 var ErrTooLarge = errors.New("mailread: message too large")
 
+// errLate is what the input gives once Options.Deadline has passed.
+var errLate = errors.New("mailread: time allowed for reading ran out")
+
 const (
-	maxDepth     = 5       // nesting of attached messages
-	maxTextBytes = 8 << 20 // body text kept per text part
-	peekBytes    = 16 << 10
+	maxForwardDepth = 5       // nesting of attached and inline forwarded messages
+	maxTextBytes    = 8 << 20 // body text kept per text part
+	peekBytes       = 16 << 10
+	maxProblems     = 20 // problems kept per message, besides the limits reached
 )
 
-// limitReader counts input bytes, enforces MaxBytes and remembers the first
-// real read error, so that go-message's own error wrapping cannot hide it.
+// budget is what one Read may spend, shared by the attached messages it
+// opens, and which limits were reached.
+type budget struct {
+	maxDepth, maxParts, maxAttach int
+	deadline                      time.Time
+
+	parts, attachments int
+
+	tooDeep, tooManyParts, tooManyAttach, late bool
+}
+
+// expired reports whether the deadline has passed, remembering it.
+func (b *budget) expired() bool {
+	if !b.late && !b.deadline.IsZero() && time.Now().After(b.deadline) {
+		b.late = true
+	}
+	return b.late
+}
+
+// stop reports whether reading must stop: too many parts, or too late.
+func (b *budget) stop() bool { return b.tooManyParts || b.expired() }
+
+// problems says which limits were reached, for the top message.
+func (b *budget) problems() []string {
+	var out []string
+	if b.tooDeep {
+		out = append(out, fmt.Sprintf("the message nests parts more than %d deep; the deeper parts were not read", b.maxDepth))
+	}
+	if b.tooManyParts {
+		out = append(out, fmt.Sprintf("the message has more than %d parts; the rest were not read", b.maxParts))
+	}
+	if b.tooManyAttach {
+		out = append(out, fmt.Sprintf("the message has more than %d attachments; only the first %d were read", b.maxAttach, b.maxAttach))
+	}
+	if b.late {
+		out = append(out, "reading the message took longer than the time allowed; the rest was not read")
+	}
+	return out
+}
+
+// limitReader counts input bytes, enforces MaxBytes and the deadline, and
+// remembers the first real read error, so that go-message's own error
+// wrapping cannot hide it.
 type limitReader struct {
 	r       io.Reader
 	n, max  int64
 	over    bool
 	readErr error
+	b       *budget
 }
 
 func (l *limitReader) Read(p []byte) (int, error) {
@@ -104,6 +194,9 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	}
 	if l.readErr != nil {
 		return 0, l.readErr
+	}
+	if l.b.expired() {
+		return 0, errLate
 	}
 	n, err := l.r.Read(p)
 	l.n += int64(n)
@@ -118,14 +211,23 @@ func (l *limitReader) Read(p []byte) (int, error) {
 }
 
 // Read parses a raw message. It returns an error only for ErrTooLarge, a read
-// error from r, or an error returned by Options.Attachment; a broken message
-// still yields a *Message with Problems set.
+// error from r, or an error returned by Options.Attachment; a broken message,
+// or one that reaches a limit of opts, still yields a *Message with Problems
+// set. The cost of Read is linear in the size of the input, whatever its
+// structure. Every string of the Message is inert: see makeInert.
 func Read(r io.Reader, opts Options) (*Message, error) {
-	lr := &limitReader{r: r, max: opts.MaxBytes}
-	m, err := readMessage(lr, opts, 0)
+	b := &budget{maxDepth: opts.MaxDepth, maxParts: opts.MaxParts, maxAttach: opts.MaxAttachments, deadline: opts.Deadline}
+	if b.maxDepth <= 0 {
+		b.maxDepth = DefaultMaxDepth
+	}
+	if b.maxParts <= 0 {
+		b.maxParts = DefaultMaxParts
+	}
+	lr := &limitReader{r: r, max: opts.MaxBytes, b: b}
+	m, err := readMessage(lr, opts, b, 0, 0)
 	if err == nil {
-		// consume the rest (epilogue, unread parts) to enforce MaxBytes and
-		// surface read errors.
+		// consume the rest (epilogue, unread parts) with the one reader
+		// underneath them all, to enforce MaxBytes and surface read errors.
 		_, _ = io.Copy(io.Discard, lr)
 	}
 	switch {
@@ -133,7 +235,15 @@ func Read(r io.Reader, opts Options) (*Message, error) {
 		return nil, ErrTooLarge
 	case lr.readErr != nil:
 		return nil, fmt.Errorf("read message: %w", lr.readErr)
-	case err != nil:
+	}
+	if b.tooManyAttach {
+		m.TooManyAttachments = true
+	}
+	if lp := b.problems(); len(lp) > 0 {
+		m.Problems = append(lp, m.Problems...)
+	}
+	m.makeInert()
+	if err != nil {
 		return m, err
 	}
 	return m, nil
@@ -142,7 +252,9 @@ func Read(r io.Reader, opts Options) (*Message, error) {
 // reader holds the state of one message being read.
 type reader struct {
 	opts     Options
-	depth    int
+	b        *budget
+	fwd      int // how deep this message is among attached messages
+	level    int // how deep its header lies among parts
 	m        *Message
 	haveText bool
 	html     string
@@ -152,7 +264,12 @@ type reader struct {
 	abort    error
 }
 
+// problem records what could not be read, once. Once the deadline has passed
+// the parts' errors are its consequences, and are not recorded.
 func (rd *reader) problem(format string, args ...any) {
+	if rd.b.late || len(rd.m.Problems) >= maxProblems {
+		return
+	}
 	p := fmt.Sprintf(format, args...)
 	for _, q := range rd.m.Problems {
 		if q == p {
@@ -162,8 +279,10 @@ func (rd *reader) problem(format string, args ...any) {
 	rd.m.Problems = append(rd.m.Problems, p)
 }
 
-func readMessage(r io.Reader, opts Options, depth int) (*Message, error) {
-	rd := &reader{opts: opts, depth: depth, m: &Message{Header: map[string][]string{}}}
+// readMessage reads one message, the top one or an attached one (fwd > 0)
+// whose header lies level parts deep.
+func readMessage(r io.Reader, opts Options, b *budget, fwd, level int) (*Message, error) {
+	rd := &reader{opts: opts, b: b, fwd: fwd, level: level, m: &Message{Header: map[string][]string{}}}
 	br := bufio.NewReaderSize(r, peekBytes)
 	head, _ := br.Peek(peekBytes)
 	if n := junkBeforeHeader(head); n > 0 {
@@ -178,7 +297,7 @@ func readMessage(r io.Reader, opts Options, depth int) (*Message, error) {
 		rd.m.Text = cleanText(fixText(string(headCopy), ""))
 		return rd.m, nil
 	}
-	rd.entity(e, err, true)
+	rd.entity(e, err, true, level)
 	if rd.abort != nil {
 		rd.finish(e.Header)
 		return rd.m, rd.abort
@@ -206,8 +325,12 @@ func junkBeforeHeader(b []byte) int {
 	return n
 }
 
-// entity reads one entity (the message itself or a part) and its children.
-func (rd *reader) entity(e *message.Entity, perr error, top bool) {
+// entity reads one entity (the message itself or a part) and its children;
+// level is how deep it lies. go-message stacks one reader per multipart
+// level, each scanning for its boundary, so every byte costs as many scans
+// as it lies deep: multiparts deeper than MaxDepth are not opened (their
+// bytes are skipped by the level above), which keeps Read linear.
+func (rd *reader) entity(e *message.Entity, perr error, top bool, level int) {
 	if rd.abort != nil {
 		return
 	}
@@ -238,12 +361,19 @@ func (rd *reader) entity(e *message.Entity, perr error, top bool) {
 		}
 		if params["boundary"] == "" {
 			rd.problem("multipart without a boundary; read as plain text")
-			rd.leaf(e, "text/plain", params, false)
+			rd.leaf(e, "text/plain", params, false, level)
+			return
+		}
+		if level >= rd.b.maxDepth {
+			rd.b.tooDeep = true
 			return
 		}
 		mr := e.MultipartReader()
 		n := 0
 		for {
+			if rd.b.stop() {
+				return
+			}
 			p, err := mr.NextPart()
 			if err == io.EOF {
 				break
@@ -257,18 +387,25 @@ func (rd *reader) entity(e *message.Entity, perr error, top bool) {
 				break
 			}
 			n++
-			rd.entity(p, err, false)
+			if rd.b.parts++; rd.b.parts > rd.b.maxParts {
+				rd.b.tooManyParts = true
+				return
+			}
+			rd.entity(p, err, false, level+1)
 			if rd.abort != nil {
 				return
 			}
 		}
 		return
 	}
-	rd.leaf(e, mt, params, top)
+	rd.leaf(e, mt, params, top, level)
 }
 
 // leaf reads a non-multipart entity.
-func (rd *reader) leaf(e *message.Entity, mt string, params map[string]string, top bool) {
+func (rd *reader) leaf(e *message.Entity, mt string, params map[string]string, top bool, level int) {
+	if rd.b.stop() {
+		return
+	}
 	disp, dparams, _ := e.Header.ContentDisposition()
 	ah := gmail.AttachmentHeader{Header: e.Header}
 	name, _ := ah.Filename()
@@ -279,7 +416,7 @@ func (rd *reader) leaf(e *message.Entity, mt string, params map[string]string, t
 	isAttach := strings.EqualFold(disp, "attachment")
 	switch {
 	case mt == "message/rfc822" || mt == "message/global":
-		rd.attachedMessage(e, mt, name)
+		rd.attachedMessage(e, mt, name, level)
 	case mt == "message/delivery-status":
 		rd.bounce = true
 		rd.attachment(e, mt, name)
@@ -323,11 +460,11 @@ func (rd *reader) readText(r io.Reader, cs string) string {
 	return cleanText(fixText(string(b), cs))
 }
 
-// cleanText normalises line ends and strips NULs.
+// cleanText normalises line ends (format=flowed needs them); the other
+// controls go when the Message is made inert.
 func cleanText(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
-	s = strings.ReplaceAll(s, "\x00", "")
 	return s
 }
 
@@ -350,10 +487,27 @@ type counter struct{ n int64 }
 
 func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
 
+// countAttachment counts one attachment, before it is read, and reports
+// whether it may be read: false past Options.MaxAttachments.
+func (rd *reader) countAttachment() bool {
+	rd.m.AttachmentCount++
+	rd.b.attachments++
+	if rd.b.maxAttach > 0 && rd.b.attachments > rd.b.maxAttach {
+		rd.b.tooManyAttach = true
+		rd.m.TooManyAttachments = true
+		return false
+	}
+	return true
+}
+
 // attachment streams one part through the hash, the counter and the caller's
 // callback, never holding it whole.
 func (rd *reader) attachment(e *message.Entity, mt, name string) {
+	if !rd.countAttachment() {
+		return // its bytes are skipped by the multipart reader
+	}
 	a := Attachment{Name: name, ContentType: mt}
+	a.makeInert()
 	h := sha256.New()
 	c := &counter{}
 	src := &errReader{r: e.Body}
@@ -361,14 +515,17 @@ func (rd *reader) attachment(e *message.Entity, mt, name string) {
 	if rd.opts.Attachment != nil {
 		if err := rd.opts.Attachment(a, body); err != nil {
 			if src.err == nil || !errors.Is(err, src.err) {
-				rd.abort = fmt.Errorf("attachment %q: %w", name, err)
+				rd.abort = fmt.Errorf("attachment %q: %w", a.Name, err)
 				return
 			}
 			// the part itself was broken; the callback only passed that on
 		}
 	}
 	if _, err := io.Copy(io.Discard, body); err != nil {
-		rd.problem("attachment %q truncated: %v", name, err)
+		rd.problem("attachment %q truncated: %v", a.Name, err)
+	}
+	if rd.b.late {
+		return // read in part only: its size and hash would mislead
 	}
 	rd.addAttachment(a, h, c)
 }
@@ -381,25 +538,39 @@ func (rd *reader) addAttachment(a Attachment, h hash.Hash, c *counter) {
 
 // attachedMessage parses an attached message/rfc822 into Forwarded, and lists
 // it as an attachment too.
-func (rd *reader) attachedMessage(e *message.Entity, mt, name string) {
+func (rd *reader) attachedMessage(e *message.Entity, mt, name string, level int) {
+	if !rd.countAttachment() {
+		return
+	}
 	h := sha256.New()
 	c := &counter{}
 	body := io.TeeReader(e.Body, io.MultiWriter(h, c))
-	if rd.depth+1 < maxDepth {
-		fm, err := readMessage(body, rd.opts, rd.depth+1)
+	switch {
+	case rd.fwd+1 >= maxForwardDepth:
+		rd.problem("attached messages nested deeper than %d levels were not opened", maxForwardDepth)
+	case level >= rd.b.maxDepth:
+		rd.b.tooDeep = true
+	default:
+		fm, err := readMessage(body, rd.opts, rd.b, rd.fwd+1, level+1)
 		if err != nil {
 			rd.abort = err
 			return
 		}
 		rd.m.Forwarded = append(rd.m.Forwarded, fm)
+		rd.m.AttachmentCount += fm.AttachmentCount
+		rd.m.TooManyAttachments = rd.m.TooManyAttachments || fm.TooManyAttachments
 		if name == "" && fm.Subject != "" {
 			name = fm.Subject + ".eml"
 		}
-	} else {
-		rd.problem("attached messages nested deeper than %d levels were not opened", maxDepth)
+	}
+	if rd.b.stop() {
+		return // read in part only: its size and hash would mislead
 	}
 	if _, err := io.Copy(io.Discard, body); err != nil {
 		rd.problem("attached message truncated: %v", err)
+	}
+	if rd.b.late {
+		return
 	}
 	rd.addAttachment(Attachment{Name: name, ContentType: mt}, h, c)
 }

@@ -11,8 +11,9 @@ import (
 
 // A block function writes one line: blockMark, a one-letter kind, blockMark, then
 // its fields separated by fieldSep, with the newlines inside a field written as
-// lineSep. No member-typed text can hold these control characters in a way that
-// matters: parseBlocks only looks at lines that start with blockMark.
+// lineSep. Only the templates can write these control characters: data is
+// cleaned of them before a template sees it (cleanData), other functions' results
+// are cleaned (cleanFuncs), and block cleans the fields it is given.
 const (
 	blockMark = "\x1f"
 	fieldSep  = "\x1e"
@@ -21,10 +22,21 @@ const (
 
 func block(kind string, fields ...string) string {
 	for i, f := range fields {
-		f = strings.ReplaceAll(strings.ReplaceAll(f, "\r\n", "\n"), "\r", "\n")
-		fields[i] = strings.ReplaceAll(strings.ReplaceAll(f, blockMark, ""), "\n", lineSep)
+		fields[i] = strings.ReplaceAll(cleanText(f), "\n", lineSep)
 	}
 	return blockMark + kind + blockMark + strings.Join(fields, fieldSep)
+}
+
+// dropControls removes the control characters but line feed and tab from a line
+// or field of a parsed body: whatever a template wrote, no marker survives into
+// the mail.
+func dropControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r != '\t' && r != '\n' && isControl(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // blk is one block of a body: a special line (Kind h, q, d, n, o, m, c) or a
@@ -52,12 +64,12 @@ func parseBlocks(body string) []blk {
 			kind, fields, _ := strings.Cut(rest, blockMark)
 			var fs []string
 			for _, f := range strings.Split(fields, fieldSep) {
-				fs = append(fs, strings.TrimSpace(strings.ReplaceAll(f, lineSep, "\n")))
+				fs = append(fs, strings.TrimSpace(dropControls(strings.ReplaceAll(f, lineSep, "\n"))))
 			}
 			out = append(out, blk{Kind: kind, Fields: fs})
 			continue
 		}
-		line = strings.ReplaceAll(line, blockMark, "")
+		line = dropControls(line)
 		if line == "" {
 			flush()
 			continue

@@ -8,6 +8,16 @@
 // (heading, question, option, deadline, marker, chart); every other line is plain text.
 // The text part is the same text with the blocks written out as plain lines, so it
 // is complete on its own.
+//
+// Data is hostile until cleaned: an opinion, a refused message's subject, an
+// organisation's name may hold anything. Render copies a mail's data with every
+// string cleaned (cleanText: no control characters but line feed and tab) before
+// a template sees it, and every template function but the block functions cleans
+// what it returns; the block functions clean their arguments. So the block
+// markup's markers can only come from the templates themselves. The subject is
+// made one line of at most [MaxSubjectRunes] characters. A mail that still fails
+// to render with its data is rendered again without the text it echoes (see
+// [Renderer.Render]).
 package render
 
 import (
@@ -31,9 +41,13 @@ import (
 
 // Rendered is a mail ready to queue.
 type Rendered struct {
-	Subject string
+	Subject string // one line, at most MaxSubjectRunes characters
 	Text    string
 	HTML    string
+	// Degraded, when not nil, is why the mail could not be rendered with its
+	// data: it was rendered without the text it echoes (see Render). The mail
+	// is fine to send; the caller should log Degraded.
+	Degraded error
 }
 
 // Options configure a Renderer.
@@ -55,8 +69,13 @@ type Renderer struct {
 	layout *htmltemplate.Template
 }
 
-// ErrHeaderInjection is returned when a rendered subject holds CR or LF.
-var ErrHeaderInjection = errors.New("rendered subject contains a line break")
+// ErrBlockInSubject is returned when a subject template calls a block function
+// (heading, option, …): a mistake in the template, which no data can cause.
+var ErrBlockInSubject = errors.New("a block function in the subject template")
+
+// blockFuncs are the template functions that write the block markup; the others
+// have their results cleaned (cleanFuncs).
+var blockFuncs = []string{"marker", "heading", "question", "deadline", "note", "option", "chart"}
 
 // WordsFile is the name of each language's file of words, beside its templates.
 const WordsFile = "words.txt"
@@ -110,7 +129,7 @@ func New(fsys fs.FS, opts Options) (*Renderer, error) {
 			problems = append(problems, fmt.Sprintf("%s: %v", f, err))
 			continue
 		}
-		t, err := template.New(f).Option("missingkey=error").Funcs(r.funcs(lang)).Parse(string(data))
+		t, err := template.New(f).Option("missingkey=error").Funcs(cleanFuncs(r.funcs(lang), blockFuncs...)).Parse(string(data))
 		if err != nil {
 			problems = append(problems, err.Error())
 			continue
@@ -236,32 +255,68 @@ func (r *Renderer) Kinds() []string {
 func (r *Renderer) Has(lang, kind string) bool { return r.sets[lang+"/"+kind] != nil }
 
 // Render renders m: its language's subject and body, then the English body below it.
+//
+// Odd data never makes Render fail. Every string of m.Data (in exported fields,
+// at any depth, through pointers, slices, maps and interfaces) is cleaned before
+// the templates run: control characters other than line feed and tab are
+// dropped, so no value can forge the block markup or reach a header. The subject
+// is one line (line breaks become spaces) of at most MaxSubjectRunes characters.
+// If rendering still fails (a template function refusing a value, a panic), Render
+// tries once more with the fields that echo what a person or a server wrote left
+// empty (the refused message's Subject and the refusal's Reason, an opinion's
+// Reasons, form values, free notes: see echoedFields), and returns that mail with
+// Rendered.Degraded set to the first failure. Render returns an error only when
+// m.Kind has no template or the templates fail whatever the data.
 func (r *Renderer) Render(m gov.Mail) (Rendered, error) {
-	en := r.sets["en/"+m.Kind]
-	if en == nil {
+	if r.sets["en/"+m.Kind] == nil {
 		return Rendered{}, fmt.Errorf("render %s: no template", m.Kind)
+	}
+	out, err := r.render(m, false)
+	if err == nil {
+		return out, nil
+	}
+	if out, err2 := r.render(m, true); err2 == nil {
+		out.Degraded = err
+		return out, nil
+	}
+	return Rendered{}, err
+}
+
+// errNothingDropped says that the data echoes nothing, so rendering it again
+// without the echoed fields would fail the same way.
+var errNothingDropped = errors.New("no echoed text to drop")
+
+// render renders m with its data cleaned, and with dropEcho the echoedFields
+// left empty. A panic is returned as an error.
+func (r *Renderer) render(m gov.Mail, dropEcho bool) (out Rendered, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = Rendered{}, fmt.Errorf("render %s: panic: %v", m.Kind, p)
+		}
+	}()
+	data, dropped := cleanData(m.Data, dropEcho)
+	if dropEcho && !dropped {
+		return Rendered{}, errNothingDropped
 	}
 	langs := []string{"en"}
 	if m.Lang != "" && m.Lang != "en" && r.sets[m.Lang+"/"+m.Kind] != nil {
 		langs = []string{m.Lang, "en"}
 	}
-	var out Rendered
 	var texts []string
 	var parts []htmlPart
 	for i, lang := range langs {
 		t := r.sets[lang+"/"+m.Kind]
 		if i == 0 {
-			s, err := exec(t, "subject", m.Data)
+			s, err := exec(t, "subject", data)
 			if err != nil {
 				return Rendered{}, fmt.Errorf("render %s/%s subject: %w", lang, m.Kind, err)
 			}
-			s = strings.TrimSpace(s)
-			if strings.ContainsAny(s, "\r\n") || strings.Contains(s, blockMark) {
-				return Rendered{}, fmt.Errorf("render %s/%s: %w", lang, m.Kind, ErrHeaderInjection)
+			if strings.Contains(s, blockMark) {
+				return Rendered{}, fmt.Errorf("render %s/%s: %w", lang, m.Kind, ErrBlockInSubject)
 			}
-			out.Subject = s
+			out.Subject = subjectLine(s)
 		}
-		body, err := exec(t, "body", m.Data)
+		body, err := exec(t, "body", data)
 		if err != nil {
 			return Rendered{}, fmt.Errorf("render %s/%s body: %w", lang, m.Kind, err)
 		}
@@ -270,7 +325,7 @@ func (r *Renderer) Render(m gov.Mail) (Rendered, error) {
 			bs = withoutMarker(bs) // one marker, at the top, is enough
 		}
 		texts = append(texts, blocksText(bs))
-		h, err := r.blocksHTML(lang, bs, m.Data)
+		h, err := r.blocksHTML(lang, bs, data)
 		if err != nil {
 			return Rendered{}, fmt.Errorf("render %s/%s html: %w", lang, m.Kind, err)
 		}
@@ -284,12 +339,12 @@ func (r *Renderer) Render(m gov.Mail) (Rendered, error) {
 		text.WriteString(p)
 		text.WriteString("\n")
 	}
-	footer := r.opts.Network + " – this message was sent by the network's governance bot. Every action is a reply to this email."
+	footer := cleanText(r.opts.Network) + " – this message was sent by the network's governance bot. Every action is a reply to this email."
 	text.WriteString("\n-- \n" + footer + "\n")
 	out.Text = text.String()
 
 	var buf bytes.Buffer
-	err := r.layout.Execute(&buf, map[string]any{
+	err = r.layout.Execute(&buf, map[string]any{
 		"Lang": langs[0], "Subject": out.Subject, "Parts": parts, "Footer": footer,
 	})
 	if err != nil {
@@ -361,7 +416,10 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 	word := func(key string) (string, error) { return r.word(lang, key) }
 	// vote is an answer as a member types it: the English word and, in a
 	// translation, the local word the parser accepts ("YES / เห็นด้วย").
-	vote := func(c any) (string, error) {
+	// voteStrict refuses a word that words.txt lacks (option's literals, so a
+	// template's typo fails the tests); vote, given data, shows such a value
+	// upper-cased, so an odd value never stops a mail.
+	voteStrict := func(c any) (string, error) {
 		s := strings.ToLower(fmt.Sprint(c))
 		if s == "" {
 			return "-", nil
@@ -374,6 +432,23 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 			return en + " / " + local, nil
 		}
 		return local, nil
+	}
+	vote := func(c any) string {
+		if v, err := voteStrict(c); err == nil {
+			return v
+		}
+		return strings.ToUpper(fmt.Sprint(c))
+	}
+	// outcomeIn names an outcome in lang's words; a value words.txt lacks shows
+	// as it is.
+	outcomeIn := func(lang string, o gov.Outcome) string {
+		if o == "" {
+			o = gov.OutcomeOpen
+		}
+		if w, err := r.word(lang, "outcome."+string(o)); err == nil {
+			return w
+		}
+		return string(o)
 	}
 	return template.FuncMap{
 		"marker": func() string { return block("m", r.opts.Marker(lang)) },
@@ -421,14 +496,9 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 			}
 			return s
 		},
-		"outcome": func(o gov.Outcome) (string, error) {
-			if o == "" {
-				o = gov.OutcomeOpen
-			}
-			return word("outcome." + string(o))
-		},
+		"outcome": func(o gov.Outcome) string { return outcomeIn(lang, o) },
 		// outcomeEN is the English outcome, for translated subjects.
-		"outcomeEN": func(o gov.Outcome) (string, error) { return r.word("en", "outcome."+string(o)) },
+		"outcomeEN": func(o gov.Outcome) string { return outcomeIn("en", o) },
 		// Block functions mark a line the HTML part shows specially. Called with
 		// arguments, the block is their text; called alone, it is the rest of the
 		// line: {{deadline}}Deadline: end of {{date .Ballot.ClosesAt}}
@@ -439,7 +509,7 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 		// option shows an answer to type, its words ("YES / เห็นด้วย") then what it
 		// means, given or on the rest of the line: {{option "yes"}}for
 		"option": func(c any, meaning ...string) (string, error) {
-			v, err := vote(c)
+			v, err := voteStrict(c)
 			if err != nil {
 				return "", err
 			}

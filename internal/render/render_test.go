@@ -1,7 +1,6 @@
 package render
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -126,16 +125,24 @@ func TestFormsCarryTheMarkerAndToken(t *testing.T) {
 	}
 }
 
-func TestSubjectWithLineBreakIsRefused(t *testing.T) {
+// TestSubjectWithLineBreakIsOneLine: a line break in data cannot add a header;
+// the subject is one line, the break a space.
+func TestSubjectWithLineBreakIsOneLine(t *testing.T) {
 	r, err := New(templates.FS, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := sampleData(t)["ballot_result_members"].(gov.ResultData)
-	d.Ballot.Title = "Plan\r\nBcc: everyone@example.org"
-	_, err = r.Render(gov.Mail{Kind: "ballot_result_members", Lang: "en", Data: d})
-	if !errors.Is(err, ErrHeaderInjection) {
-		t.Errorf("err = %v, want ErrHeaderInjection", err)
+	d.Ballot.Title = "Plan\r\nBcc: everyone@example.org\u2028X-Y: z"
+	got, err := r.Render(gov.Mail{Kind: "ballot_result_members", Lang: "en", Data: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Result of B1: CARRIED – Plan Bcc: everyone@example.org X-Y: z"; got.Subject != want {
+		t.Errorf("subject %q, want %q", got.Subject, want)
+	}
+	if got.Degraded != nil {
+		t.Errorf("Degraded = %v, want nil", got.Degraded)
 	}
 }
 
