@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mekongmigration/govbot/internal/gov"
+	"github.com/mekongmigration/govbot/internal/mailread"
 	"github.com/mekongmigration/govbot/internal/render"
 	"github.com/mekongmigration/govbot/internal/store"
 	"github.com/mekongmigration/govbot/internal/trust"
@@ -93,6 +94,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Kick, when set, is called after a transaction queued mail.
 	Kick func()
+	// Inject, when set, is called before each message is decided, in its
+	// transaction; an error or a panic there fails the message as a bug in a
+	// handler would. For tests of the bot's isolation of failing messages.
+	Inject func(*mailread.Message) error
 }
 
 // Bot is the governance pipeline.

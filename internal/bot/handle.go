@@ -229,6 +229,11 @@ func (b *Bot) commit(tx *store.Tx, p prepared) (res Result, err error) {
 	if in.UID != 0 && tx.SeenUID(in.UIDValidity, in.UID) {
 		return Result{Outcome: "duplicate"}, nil
 	}
+	if b.Inject != nil {
+		if err := b.Inject(msg); err != nil {
+			return Result{}, fmt.Errorf("handle %s: %w", msg.MessageID, err)
+		}
+	}
 	res, err = b.decide(tx, in, msg, p.readErr, p.at, p.docx)
 	if err != nil {
 		return Result{}, fmt.Errorf("handle %s: %w", msg.MessageID, err)

@@ -92,6 +92,10 @@ func init() {
 		{name: "audit export", args: "[--format csv|json]", help: "write the audit log", store: true, run: cmdAuditExport},
 		{name: "inspect", args: "FILE.eml [--json]", help: "show what the bot reads from a message: headers, reply part, language, answer", run: cmdInspect},
 		{name: "outbox list", help: "list mail waiting to be sent", store: true, run: cmdOutboxList},
+		{name: "quarantine list", args: "[--json]", help: "list the messages set aside after their handling failed limits.max_attempts times", store: true, run: cmdQuarantineList},
+		{name: "quarantine show", args: "ID [--raw] [--out FILE]", help: "show a quarantined message: the error, what the reader makes of it (--raw: the message as received)", store: true, run: cmdQuarantineShow},
+		{name: "quarantine retry", args: "ID", help: "handle a quarantined message again (once its cause is fixed); it leaves the quarantine if it succeeds", store: true, run: cmdQuarantineRetry},
+		{name: "quarantine drop", args: "ID", help: "delete a quarantined message for good (the audit log keeps that it was dropped)", store: true, run: cmdQuarantineDrop},
 	}
 }
 
