@@ -7,6 +7,13 @@
 // with a UTF-8 byte order mark, use CRLF line endings, have blank lines (also
 // rows of empty cells, as spreadsheets export them) and spaces around values.
 // Columns come in any order, named in a header row (case-insensitive).
+//
+// Every value is checked before anything else: it must be UTF-8, hold no line
+// break or control character, and be no longer than its column's limit
+// ([MaxNameRunes], [MaxCountryRunes], [MaxAddressOctets], [MaxLanguageRunes],
+// [MaxFieldRunes]), so that a name cannot grow a mail's subject or a header past
+// what a mail server accepts. Such a value is reported once, as
+// `line 12: name: 5000 characters, the limit is 200`, and read as empty.
 package roster
 
 import (
@@ -23,6 +30,58 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 )
+
+// Length limits of the values of the roster and SC files, counted after spaces
+// around a value are trimmed. A longer value is refused with its line and column.
+const (
+	// MaxNameRunes is the longest organisation or person name (columns name,
+	// contact_name, alternate_name), in characters. Names go into subjects,
+	// which render cuts at 200 characters anyway.
+	MaxNameRunes = 200
+	// MaxCountryRunes is the longest country (column country) or seat (column
+	// seat), in characters.
+	MaxCountryRunes = 100
+	// MaxAddressOctets is the longest e-mail address (columns contact_email,
+	// alternate_email), in octets: RFC 5321 4.5.3.1.3 allows a path of 256
+	// octets, the address and its angle brackets.
+	MaxAddressOctets = 254
+	// MaxLanguageRunes is the longest language code (column language), in
+	// characters; the codes themselves (en, th, km, …) are shorter.
+	MaxLanguageRunes = 16
+	// MaxFieldRunes is the longest value of any other column, in characters.
+	MaxFieldRunes = 1000
+)
+
+// limitOf returns the longest value of column col and whether it is counted in
+// octets (addresses) rather than characters.
+func limitOf(col string) (limit int, octets bool) {
+	switch col {
+	case "name", "contact_name", "alternate_name":
+		return MaxNameRunes, false
+	case "country", "seat":
+		return MaxCountryRunes, false
+	case "contact_email", "alternate_email":
+		return MaxAddressOctets, true
+	case "language":
+		return MaxLanguageRunes, false
+	}
+	return MaxFieldRunes, false
+}
+
+// tooLong returns the problem of a value of col longer than its limit, or "".
+func tooLong(col, v string) string {
+	limit, octets := limitOf(col)
+	if octets {
+		if len(v) > limit {
+			return fmt.Sprintf("%d octets, the limit is %d", len(v), limit)
+		}
+		return ""
+	}
+	if n := utf8.RuneCountInString(v); n > limit {
+		return fmt.Sprintf("%d characters, the limit is %d", n, limit)
+	}
+	return ""
+}
 
 // Problem is one thing wrong in an imported file.
 type Problem struct {
@@ -72,14 +131,22 @@ func (ps problems) err() error {
 type row struct {
 	line   int
 	values map[string]string
+	bad    map[string]bool // columns whose value was refused (and reads as empty)
+}
+
+// missing reports whether col is present in the file but empty on this row,
+// not counting a value already refused for another reason.
+func (r row) missing(present map[string]bool, col string) bool {
+	return present[col] && r.values[col] == "" && !r.bad[col]
 }
 
 func (r row) get(col string) string { return r.values[col] }
 
 // readTable reads a CSV file with a header row. It reports to ps: unknown,
 // repeated and missing required columns; rows with the wrong number of fields
-// (not returned); values that are not UTF-8 or hold control characters (then
-// read as empty). Only an I/O failure is returned as an error.
+// (not returned); values that are not UTF-8, hold control characters or are
+// longer than their column's limit (limitOf; then read as empty). Only an I/O
+// failure is returned as an error.
 func readTable(r io.Reader, columns, required []string, ps *problems) (present map[string]bool, rows []row, err error) {
 	br := bufio.NewReader(r)
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\uFEFF")) {
@@ -115,22 +182,29 @@ func readTable(r io.Reader, columns, required []string, ps *problems) (present m
 			ps.add(line, "", "has %d fields, want %d as in the header", len(rec), len(header))
 			continue
 		}
-		rw := row{line: line, values: map[string]string{}}
+		rw := row{line: line, values: map[string]string{}, bad: map[string]bool{}}
 		for i, v := range rec {
 			col := header[i]
 			if col == "" {
 				continue
 			}
 			v = strings.TrimSpace(v)
+			problem := ""
 			switch {
 			case !utf8.ValidString(v):
-				ps.add(line, col, "not valid UTF-8 (save the file as UTF-8)")
-				v = ""
+				problem = "not valid UTF-8 (save the file as UTF-8)"
 			case strings.ContainsFunc(v, isControl):
-				ps.add(line, col, "contains a line break or control character")
+				problem = "contains a line break or control character"
+			default:
+				v = norm.NFC.String(v)
+				problem = tooLong(col, v)
+			}
+			if problem != "" {
+				ps.add(line, col, "%s", problem)
+				rw.bad[col] = true
 				v = ""
 			}
-			rw.values[col] = norm.NFC.String(v)
+			rw.values[col] = v
 		}
 		rows = append(rows, rw)
 	}

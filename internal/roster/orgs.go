@@ -44,8 +44,12 @@ var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 //     dropped, which is right for the fee bands of 5.1.6(b) ("less than
 //     10,000"). Empty means not declared (0).
 //
-// Names may be in any script; they are stored in Unicode NFC. ParseOrgs checks
-// every row and returns every problem as an [*ImportError] with no orgs.
+// Names may be in any script; they are stored in Unicode NFC. Values have length
+// limits: names [MaxNameRunes] characters, country [MaxCountryRunes], addresses
+// [MaxAddressOctets] octets, language [MaxLanguageRunes], any other column
+// [MaxFieldRunes]; no value may hold a line break or control character.
+// ParseOrgs checks every row and returns every problem as an [*ImportError] with
+// no orgs.
 func ParseOrgs(r io.Reader, countryName func(string) (string, bool), loc *time.Location) ([]gov.Org, error) {
 	var ps problems
 	present, rows, err := readTable(r, OrgColumns, orgRequired, &ps)
@@ -96,7 +100,7 @@ func ParseOrgs(r io.Reader, countryName func(string) (string, bool), loc *time.L
 func parseOrg(rw row, present map[string]bool, countryName func(string) (string, bool), loc *time.Location, ps *problems) gov.Org {
 	var o gov.Org
 	for _, c := range orgRequired {
-		if present[c] && rw.get(c) == "" {
+		if rw.missing(present, c) {
 			ps.add(rw.line, c, "required")
 		}
 	}
@@ -126,7 +130,7 @@ func parseOrg(rw row, present map[string]bool, countryName func(string) (string,
 	}
 	o.Contact = person(rw, "contact_name", "contact_email", ps)
 	o.Alternate = person(rw, "alternate_name", "alternate_email", ps)
-	if o.Alternate.Name != "" && rw.get("alternate_email") == "" {
+	if o.Alternate.Name != "" && rw.get("alternate_email") == "" && !rw.bad["alternate_email"] {
 		ps.add(rw.line, "alternate_email", "required when alternate_name is given")
 	}
 	o.Language = "en"

@@ -35,6 +35,8 @@ var seatRequired = []string{"seat", "org_id", "term_start", "term_end"}
 //   - consecutive_terms: the holder's consecutive terms including this one,
 //     1 to 3 (7.2.15); empty means 1 (0 for the Regional Coordinator).
 //
+// A seat is at most [MaxCountryRunes] characters, any other value
+// [MaxFieldRunes]; no value may hold a line break or control character.
 // ParseSeats checks every row and returns every problem as an [*ImportError]
 // with no seats.
 func ParseSeats(r io.Reader, orgs []gov.Org, countryName func(string) (string, bool), specialSeats []string, loc *time.Location) ([]gov.Seat, error) {
@@ -55,7 +57,7 @@ func ParseSeats(r io.Reader, orgs []gov.Org, countryName func(string) (string, b
 		s := gov.Seat{}
 		kind := "" // "rc", "special" or "country"
 		for _, c := range []string{"seat", "org_id"} {
-			if present[c] && rw.get(c) == "" {
+			if rw.missing(present, c) {
 				ps.add(rw.line, c, "required")
 			}
 		}
@@ -107,7 +109,7 @@ func ParseSeats(r io.Reader, orgs []gov.Org, countryName func(string) (string, b
 		}{{"term_start", &s.TermStart}, {"term_end", &s.TermEnd}} {
 			v := rw.get(c.col)
 			if v == "" {
-				if needTerm && present[c.col] {
+				if needTerm && rw.missing(present, c.col) {
 					ps.add(rw.line, c.col, "required")
 				}
 				continue
