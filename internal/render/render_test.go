@@ -67,6 +67,8 @@ func sampleData(t *testing.T) map[string]any {
 		"seat_sc_appoints":       nomData(closes),
 		"seat_failed":            nomData(closes),
 		"seat_chair_vacant":      nomData(closes),
+		"quarantine_notice":      gov.QuarantineData{ID: "Q1", MessageID: "CAB1234@mail.example", From: "a@x.example", Subject: "Re: [B1-ABCDEFGH] Adopt the plan", Received: "2027-03-10 09:15 +07", Attempts: 3, Error: "handle: panic: runtime error"},
+		"applications_held":      gov.ApplicationsHeldData{Hour: "2027-03-10 09:00 UTC", Limit: 5, Cases: []gov.HeldCase{{ID: "A7", Name: "Mekong Youth Centre", From: "lan@myc.example"}}},
 		"sc_digest": gov.DigestData{Week: "2027-W10", At: closes.Add(-7 * 24 * time.Hour), Ballots: []gov.DigestBallot{{Ballot: b, Tally: tally, DaysLeft: 7, Missing: []gov.Voter{v}}},
 			Cases: []gov.DigestCase{{Case: caseView(closes), Next: "members' opinions", Deadline: closes, Opinions: 3}}},
 	}
