@@ -24,7 +24,7 @@ type fixture struct {
 	forms map[string]store.OutMail // by address
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	db, err := store.Open(t.TempDir()+"/g.db", time.Second)
 	if err != nil {
@@ -74,7 +74,7 @@ func (f *fixture) reply(formTo, from, body string, headers ...string) []byte {
 	return demo.Message(from, "", "govbot@mmn.example", "Re: "+form.Subject, body+"\n\n> "+strings.ReplaceAll(form.Text, "\n", "\n> "), f.now, h...)
 }
 
-func (f *fixture) handle(t *testing.T, raw []byte) bot.Result {
+func (f *fixture) handle(t testing.TB, raw []byte) bot.Result {
 	t.Helper()
 	f.now = f.now.Add(time.Minute)
 	res, err := f.b.Handle(f.now, bot.Inbound{Raw: raw, Received: f.now})
