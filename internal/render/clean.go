@@ -332,7 +332,15 @@ func cleanFuncs(fm template.FuncMap, raw ...string) template.FuncMap {
 			} else {
 				res = fv.Call(args)
 			}
-			res[0] = newCleaner(false).value(res[0], 0)
+			if v := res[0]; v.Kind() == reflect.String {
+				if s := v.String(); !isClean(s) {
+					n := reflect.New(v.Type()).Elem()
+					n.SetString(cleanText(s))
+					res[0] = n
+				}
+			} else {
+				res[0] = newCleaner(false).value(v, 0)
+			}
 			return res
 		}).Interface()
 	}
