@@ -190,6 +190,9 @@ func (b *Bot) queue(tx *store.Tx, mails []gov.Mail) error {
 			if r, err = b.Renderer.Render(m); err != nil {
 				return err
 			}
+			if r.Degraded != nil {
+				b.Logger.Warn("mail rendered without the echoed text", "kind", m.Kind, "key", m.Key, "err", r.Degraded)
+			}
 			if m.Shared != "" {
 				shared[m.Shared+"\x00"+m.Lang] = r
 			}

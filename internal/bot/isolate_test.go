@@ -215,3 +215,104 @@ func TestNoBackscatterToForgedSenders(t *testing.T) {
 		t.Errorf("next hour: %+v", res)
 	}
 }
+
+// A ballot form quoted (or pasted) in a stranger's message is never read as an
+// application form: only what the sender wrote counts.
+func TestQuotedBallotFormIsNotAnApplication(t *testing.T) {
+	f := newFixture(t)
+	form := f.forms["a@a.example"]
+	quoted := demo.Message("x@stranger.example", "", "govbot@mmn.example", "Fwd: "+form.Subject,
+		"What is this?\n\nOn Mon, 1 Mar 2027 at 09:00, govbot <govbot@mmn.example> wrote:\n> "+strings.ReplaceAll(form.Text, "\n", "\n> "), f.now)
+	pasted := demo.Message("y@stranger.example", "", "govbot@mmn.example", form.Subject, form.Text, f.now.Add(time.Second))
+	// A form quoted below someone's reply: the stranger wrote only the question.
+	appForm := "Associate membership application (individual)\n\nName: Somsri\nEmail: somsri@uni.example\nCountry: Thailand\nExpertise: labour law\n\n[x] I accept the MMN Terms of Partnership\n"
+	quotedApp := demo.Message("z@stranger.example", "", "govbot@mmn.example", "Re: the form",
+		"Is this the right form?\n\nOn Mon, 1 Mar 2027 at 09:00, Somsri <somsri@uni.example> wrote:\n> "+strings.ReplaceAll(appForm, "\n", "\n> "), f.now.Add(2*time.Second))
+	for name, raw := range map[string][]byte{"quoted": quoted, "pasted": pasted, "quoted application": quotedApp} {
+		res := f.handle(t, raw)
+		if strings.HasPrefix(res.Outcome, "case:") {
+			t.Errorf("%s ballot form read as an application: %s", name, res.Outcome)
+		}
+	}
+	f.db.View(func(tx *store.Tx) error {
+		if cases, _ := tx.Cases(); len(cases) != 0 {
+			t.Errorf("cases opened: %d", len(cases))
+		}
+		return nil
+	})
+}
+
+// Direct applications from unknown addresses beyond the hourly limit are opened as
+// cases (nothing lost), without a mail each to the Secretariat; one summary lists
+// them after the hour.
+func TestDirectApplicationsPastTheHourlyLimitAreSummarised(t *testing.T) {
+	f := newFixture(t)
+	f.b.Limits.DirectApplicationsPerHour = 5
+	start := f.now
+	for i := 0; i < 100; i++ {
+		form := fmt.Sprintf("Associate membership application (individual)\n\nName: Applicant %d\nEmail: p%d@uni.example\nCountry: Thailand\nExpertise: labour law\n\n[x] I accept the MMN Terms of Partnership\n", i, i)
+		raw := demo.Message(fmt.Sprintf("p%d@uni.example", i), "", "govbot@mmn.example", "Application", form, f.now)
+		f.now = f.now.Add(10 * time.Second)
+		if res, err := f.b.Handle(f.now, bot.Inbound{Raw: raw}); err != nil || !strings.HasPrefix(res.Outcome, "case:") {
+			t.Fatalf("application %d: %+v %v", i, res, err)
+		}
+	}
+	toSecretariat := func() (n int, summaries []store.OutMail) {
+		f.db.View(func(tx *store.Tx) error {
+			pending, _ := tx.Pending()
+			for _, m := range pending {
+				if m.To[0] == "info@mmn.example" && strings.HasPrefix(m.Kind, "application") {
+					n++
+					if m.Kind == "applications_held" {
+						summaries = append(summaries, m)
+					}
+				}
+			}
+			return nil
+		})
+		return n, summaries
+	}
+	if n, _ := toSecretariat(); n != 10 {
+		t.Errorf("%d mails to the Secretariat for 100 applications in the hour, want 10 (5 applications × receipt and confirmation)", n)
+	}
+	if err := f.b.RunDue(start.Add(time.Hour + time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	n, summaries := toSecretariat()
+	if n != 11 || len(summaries) != 1 || !strings.Contains(summaries[0].Text, "Applicant 99") || strings.Contains(summaries[0].Text, "Applicant 4 ") {
+		t.Errorf("after the hour: %d mails, summaries %d", n, len(summaries))
+	}
+	f.db.View(func(tx *store.Tx) error {
+		if cases, _ := tx.Cases(); len(cases) != 100 {
+			t.Errorf("%d cases, want 100 (nothing lost)", len(cases))
+		}
+		return nil
+	})
+}
+
+// An unreadable message from an unknown address keeps at most StrangerRawBytes,
+// and kept raw copies expire after RawKeepDays.
+func TestStrangersUnreadableMailIsCappedAndExpires(t *testing.T) {
+	f := newFixture(t)
+	f.b.Limits.StrangerRawBytes = 1000
+	f.b.Limits.RawKeepDays = 30
+	raw := []byte("From: s@stranger.example\r\nSubject: x\r\nMessage-ID: <big@s.example>\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: x-unknown\r\n\r\n" + strings.Repeat("?", 100000) + "\r\n")
+	if res := f.handle(t, raw); res.Outcome != "refused:unreadable" {
+		t.Fatalf("outcome %q", res.Outcome)
+	}
+	f.db.View(func(tx *store.Tx) error {
+		if got := tx.Raw("big@s.example"); len(got) != 1000 {
+			t.Errorf("kept %d bytes of a stranger's unreadable message, want 1000", len(got))
+		}
+		return nil
+	})
+	if err := f.b.RunDue(f.now.Add(31 * 24 * time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	f.db.View(func(tx *store.Tx) error {
+		if got := tx.Raw("big@s.example"); len(got) != 0 {
+			t.Errorf("raw copy kept after 31 days: %d bytes", len(got))
+		}
+		return nil
+	})
+}
