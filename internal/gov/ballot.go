@@ -107,6 +107,8 @@ type Vote struct {
 	At        time.Time `json:"at"`
 	From      string    `json:"from"`
 	MessageID string    `json:"message_id,omitempty"`
+	// Sent is the Date the sender's client wrote on the message (zero if none).
+	Sent time.Time `json:"sent,omitzero"`
 	// Changes counts how many earlier answers this one replaced.
 	Changes int `json:"changes,omitempty"`
 }
@@ -360,7 +362,14 @@ type VoteInput struct {
 	Ambiguous bool   // two different answers were found
 	// Sender is the roster organisation From belongs to, nil for a stranger.
 	Sender *Org
+	// Sent is the message's Date header (zero if none): a message dated before the
+	// vote it would replace, or before the ballot opened, is a replay.
+	Sent time.Time
 }
+
+// ReplaySlack is how far a message's Date may lie before the ballot's opening (the
+// clocks of mail clients are not exact) before it is refused as a replay.
+const ReplaySlack = 15 * time.Minute
 
 // ReceiptData is the data of a vote_receipt mail.
 type ReceiptData struct {
@@ -391,6 +400,7 @@ const (
 	RefuseNoReference   = "no_reference"
 	RefuseUnreadable    = "unreadable"
 	RefuseNotElectorate = "not_in_electorate"
+	RefuseReplay        = "replay"
 )
 
 // CastVote decides a reply to ballot b that carried voter's token. prev is voter's
@@ -409,12 +419,17 @@ func CastVote(env Env, b Ballot, voter Voter, prev *Vote, in VoteInput) (*Vote, 
 		return refuse(RefuseAssociate, "associates give opinions but do not vote (ToP 5.2.2)")
 	case in.Sender.ID != voter.OrgID:
 		return refuse(RefuseWrongSender, "this voting form was sent to another organisation; only its contact or alternate can answer it")
+	case !in.Sent.IsZero() && in.Sent.Before(b.OpenedAt.Add(-ReplaySlack)):
+		return refuse(RefuseReplay, fmt.Sprintf("your message is dated %s, before ballot %s was opened; it cannot answer it", in.Sent.In(env.Location).Format("2006-01-02 15:04"), b.ID))
+	case prev != nil && !in.Sent.IsZero() && !prev.Sent.IsZero() && in.Sent.Before(prev.Sent):
+		return refuse(RefuseReplay, fmt.Sprintf("your message is dated %s, earlier than the answer already recorded (dated %s); an older message cannot replace a newer one",
+			in.Sent.In(env.Location).Format("2006-01-02 15:04"), prev.Sent.In(env.Location).Format("2006-01-02 15:04")))
 	case in.Ambiguous:
 		return refuse(RefuseAmbiguous, "your reply holds more than one answer; please reply with only one of YES, NO or ABSTAIN")
 	case in.Choice == "":
 		return refuse(RefuseNoAnswer, "we found no answer in your reply; please reply with YES, NO or ABSTAIN above the quoted text")
 	}
-	v := &Vote{OrgID: voter.OrgID, Choice: in.Choice, At: in.At, From: NormalizeAddress(in.From), MessageID: in.MessageID}
+	v := &Vote{OrgID: voter.OrgID, Choice: in.Choice, At: in.At, From: NormalizeAddress(in.From), MessageID: in.MessageID, Sent: in.Sent}
 	var replaced Choice
 	if prev != nil {
 		v.Changes = prev.Changes + 1

@@ -61,9 +61,16 @@ func Check(cfg Config, header map[string][]string, raw io.Reader, fromDomain str
 	dkimPass, dkimFail := false, false
 	if cfg.AuthservID != "" {
 		for _, h := range header["Authentication-Results"] {
-			id, results, err := authres.Parse(h)
-			if err != nil || !strings.EqualFold(id, cfg.AuthservID) {
+			if !strings.EqualFold(authservID(h), cfg.AuthservID) {
 				continue
+			}
+			_, results, err := authres.Parse(h)
+			if err != nil {
+				// Our own server's verdict is unreadable: never fall through to a
+				// lower header, which the sender can write.
+				v.OK, v.Code = false, "auth_results_unreadable"
+				v.Reason = "the receiving server's authentication results for your message could not be read, so it cannot be trusted"
+				return v
 			}
 			for _, r := range results {
 				switch r := r.(type) {
@@ -115,6 +122,18 @@ func Check(cfg Config, header map[string][]string, raw io.Reader, fromDomain str
 		v.OK, v.Code, v.Reason = false, "unauthenticated", "your message could not be authenticated as coming from "+fromDomain+" (no DMARC or DKIM pass), which this network requires"
 	}
 	return v
+}
+
+// authservID returns the authserv-id an Authentication-Results header starts with
+// (RFC 8601: the first token, before any version and the first ';'), even when the
+// rest of the header does not parse.
+func authservID(h string) string {
+	id, _, _ := strings.Cut(h, ";")
+	// A comment, then the version number, may follow the id.
+	if i := strings.IndexAny(id, " \t\r\n("); i >= 0 {
+		id = id[:i]
+	}
+	return strings.TrimSpace(id)
 }
 
 // aligned reports whether a DKIM signature's domain (d=) or identity (i=) belongs to

@@ -32,6 +32,11 @@ func TestAuthenticationResults(t *testing.T) {
 		{"dkim pass for another domain does not count", Strict, []string{id + "; dkim=pass header.d=evil.example"}, "unauthenticated"},
 		{"a forged A-R from another server is ignored", Standard, []string{"evil.example; dmarc=pass header.from=clrc.example", id + "; dmarc=fail header.from=clrc.example"}, "dmarc_fail"},
 		{"only another server's A-R", Strict, []string{"evil.example; dmarc=pass header.from=clrc.example"}, "unauthenticated"},
+		// Our server's topmost header is unreadable: a lower one (which the sender
+		// can write) must never be trusted instead.
+		{"our unparseable A-R never falls through to a lower one", Standard, []string{id + "; dmarc", id + "; dmarc=pass header.from=clrc.example"}, "auth_results_unreadable"},
+		{"our unparseable A-R under strict", Strict, []string{id + " (c); dmarc=pass header.from=clrc.example", id + "; dkim=pass header.d=clrc.example"}, "auth_results_unreadable"},
+		{"our A-R with a version", Strict, []string{id + " 1; dmarc=pass header.from=clrc.example"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
