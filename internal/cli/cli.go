@@ -88,7 +88,7 @@ func init() {
 		{name: "gc report", args: "ID [--json] [--send]", help: "the GC quorum now: countries (≥ 4) and share of members (≥ 25%); --send mails it to the SC", store: true, run: cmdGCReport},
 		{name: "gc decide", args: "ID --title T --yes N --no N --abstain N", help: "record a GC decision (majority of regular members attending, 7.1.3)", store: true, run: cmdGCDecide},
 		{name: "digest", args: "[--send]", help: "show the digest of every open matter (--send: mail it to the SC and the Secretariat now)", store: true, run: cmdDigest},
-		{name: "audit verify", help: "check the hash chain of the audit log", store: true, run: cmdAuditVerify},
+		{name: "audit verify", args: "[--head HASH]", help: "check the audit log's hash chain and sequence numbers (--head: prove it extends the history whose head a mail to the SC carried)", store: true, run: cmdAuditVerify},
 		{name: "audit export", args: "[--format csv|json]", help: "write the audit log", store: true, run: cmdAuditExport},
 		{name: "inspect", args: "FILE.eml [--json]", help: "show what the bot reads from a message: headers, reply part, language, answer", run: cmdInspect},
 		{name: "outbox list", help: "list mail waiting to be sent", store: true, run: cmdOutboxList},

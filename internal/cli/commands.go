@@ -415,8 +415,18 @@ func cmdBallotShow(e *env, args []string) error {
 }
 
 func cmdAuditVerify(e *env, args []string) error {
-	if _, err := flags(flag.NewFlagSet("audit verify", flag.ContinueOnError), args); err != nil {
+	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	headFlag := fs.String("head", "", "a head hash from a mail to the SC: prove the log extends the history it was mailed for")
+	pos, err := flags(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		return usagef("audit verify takes no arguments (a mailed head goes after --head)")
+	}
+	mailed := strings.ToLower(strings.TrimSpace(*headFlag))
+	if *headFlag != "" && (len(mailed) != 64 || strings.Trim(mailed, "0123456789abcdef") != "") {
+		return usagef("--head %q: want the 64 hexadecimal digits printed as \"Audit log head\" in a mail to the SC", *headFlag)
 	}
 	var entries []store.AuditEntry
 	var head store.AuditHead
@@ -433,11 +443,19 @@ func cmdAuditVerify(e *env, args []string) error {
 	if err := store.VerifyAuditHead(entries, head); err != nil {
 		return err
 	}
-	last := ""
-	if len(entries) > 0 {
-		last = entries[len(entries)-1].Hash
+	if len(entries) == 0 {
+		fmt.Fprintf(e.out, "audit log intact: 0 entries\n")
+	} else {
+		fmt.Fprintf(e.out, "audit log intact: %d entries, seq %d-%d; head %s\n", len(entries), entries[0].Seq, head.Seq, head.Hash)
 	}
-	fmt.Fprintf(e.out, "audit log intact: %d entries; last hash %s\n", len(entries), last)
+	if mailed == "" {
+		return nil
+	}
+	at, err := store.VerifyAuditExtends(entries, mailed)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.out, "the log extends the history mailed with head %s (entry %d, %s)\n", at.Hash, at.Seq, at.At.In(e.cfg.Location()).Format("2006-01-02 15:04"))
 	return nil
 }
 
