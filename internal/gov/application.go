@@ -222,6 +222,10 @@ type ApplicationData struct {
 	// Objections are listed first in the SC's papers (6.4: "due respect").
 	Objections []Opinion
 	Opinions   []Opinion
+
+	// AuditHead is the audit log's head hash, printed in case_outcome_sc only (see
+	// DigestData.AuditHead).
+	AuditHead string
 }
 
 // Field is a labelled value shown in a receipt.

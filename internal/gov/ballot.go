@@ -515,6 +515,10 @@ type ResultData struct {
 	Ballot BallotView
 	Tally  Tally
 	Lines  []ResultLine
+
+	// AuditHead is the audit log's head hash, printed in the SC's result only (see
+	// DigestData.AuditHead).
+	AuditHead string
 }
 
 // ResultJSON is the result.json attached to the result mails and printed by

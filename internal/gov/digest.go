@@ -34,6 +34,11 @@ type DigestData struct {
 	// Seats are the SC seats with their terms; Nominations the open ones.
 	Seats       []DigestSeat
 	Nominations []NominationView
+
+	// AuditHead is the audit log's head hash when the digest is queued, printed for
+	// the SC to keep and check later with `govbot audit verify --head`. The caller
+	// sets it (SetAuditHead); "" leaves the line out.
+	AuditHead string
 }
 
 // DigestSeat is one SC seat in the digest.
