@@ -23,7 +23,7 @@ func sampleData(t *testing.T) map[string]any {
 		"vote_receipt":           gov.ReceiptData{Ballot: b, Voter: v, Choice: gov.Yes, RecordedAt: closes.Add(-48 * time.Hour), Replaced: gov.No},
 		"refusal":                gov.RefusalData{Code: gov.RefuseLate, Reason: "too late", Ballot: &b, Subject: "Re: vote"},
 		"ballot_opened":          gov.OpenedData{Ballot: b, Voters: []gov.Voter{v}},
-		"ballot_result_sc":       gov.ResultData{Ballot: b, Tally: tally, Lines: []gov.ResultLine{{OrgID: "th-mwf", Name: "Migrant Workers Foundation", Country: "Thailand", Choice: gov.Yes}}},
+		"ballot_result_sc":       gov.ResultData{Ballot: b, Tally: tally, Lines: []gov.ResultLine{{OrgID: "th-mwf", Name: "Migrant Workers Foundation", Country: "Thailand", Choice: gov.Yes}}, AuditHead: sampleAuditHead},
 		"ballot_result_members":  gov.ResultData{Ballot: b, Tally: tally},
 		"delivery_failure":       gov.DeliveryFailureData{To: []string{"a@x.example"}, Subject: "s", Kind: "ballot_form", Error: "550 no such user"},
 		"application_receipt":    appData(closes, ""),
@@ -36,7 +36,7 @@ func sampleData(t *testing.T) map[string]any {
 		"case_sc_papers":         appData(closes, ""),
 		"case_warning":           appData(closes, "one month is left"),
 		"case_no_quorum":         appData(closes, ""),
-		"case_outcome_sc":        appData(closes, ""),
+		"case_outcome_sc":        withAuditHead(appData(closes, "")),
 		"case_outcome_members":   appData(closes, ""),
 		"objection_notice":       appData(closes, ""),
 		"case_notice":            gov.CaseNoticeData{Case: caseView(closes), Voter: v, Token: "A1-ABCDEFGH"},
@@ -70,7 +70,7 @@ func sampleData(t *testing.T) map[string]any {
 		"quarantine_notice":      gov.QuarantineData{ID: "Q1", MessageID: "CAB1234@mail.example", From: "a@x.example", Subject: "Re: [B1-ABCDEFGH] Adopt the plan", Received: "2027-03-10 09:15 +07", Attempts: 3, Error: "handle: panic: runtime error"},
 		"applications_held":      gov.ApplicationsHeldData{Hour: "2027-03-10 09:00 UTC", Limit: 5, Cases: []gov.HeldCase{{ID: "A7", Name: "Mekong Youth Centre", From: "lan@myc.example"}}},
 		"sc_digest": gov.DigestData{Week: "2027-W10", At: closes.Add(-7 * 24 * time.Hour), Ballots: []gov.DigestBallot{{Ballot: b, Tally: tally, DaysLeft: 7, Missing: []gov.Voter{v}}},
-			Cases: []gov.DigestCase{{Case: caseView(closes), Next: "members' opinions", Deadline: closes, Opinions: 3}}},
+			Cases: []gov.DigestCase{{Case: caseView(closes), Next: "members' opinions", Deadline: closes, Opinions: 3}}, AuditHead: sampleAuditHead},
 	}
 }
 
@@ -209,6 +209,14 @@ func caseView(at time.Time) gov.ApplicationView {
 
 func opinion(at time.Time) gov.Opinion {
 	return gov.Opinion{OrgID: "th-mwf", OrgName: "Migrant Workers Foundation", Kind: "object", Reasons: "They are not based in the region.", At: at, From: "a@x.example"}
+}
+
+// sampleAuditHead is the audit log's head printed in the SC's digest and results.
+const sampleAuditHead = "3f1c9a0e7b5d2468ace13579bdf02468ace13579bdf02468ace13579bdf0246a"
+
+func withAuditHead(d gov.ApplicationData) gov.ApplicationData {
+	d.AuditHead = sampleAuditHead
+	return d
 }
 
 func appData(at time.Time, reason string) gov.ApplicationData {
