@@ -83,7 +83,8 @@ func Open(cfg config.Config, o Options) (*App, error) {
 	})
 	a.Bot = bot.New(bot.Options{
 		DB: db, Renderer: r, Rules: cfg.Rules.Gov(), Location: loc,
-		Address: cfg.Bot.Address, Name: cfg.Bot.Name, Secretariat: cfg.Secretariat,
+		Address: cfg.Bot.Address, Name: cfg.Bot.Name, Secretariat: cfg.Secretariat.Addresses,
+		SecretariatAuth: cfg.Secretariat.Auth, ChallengeHours: cfg.Secretariat.ChallengeHours,
 		ReminderDays: cfg.Reminders.DaysBefore, ReminderHour: cfg.Reminders.Hour,
 		CountryName: cfg.CountryName, SCVoteDays: cfg.Applications.SCVoteDays, FilesDir: cfg.Store.Path + ".files",
 		FeeBands: feeBands(cfg), CampaignMonth: campaignMonth, CampaignDay: campaignDay,
@@ -94,7 +95,8 @@ func Open(cfg config.Config, o Options) (*App, error) {
 			MaxMessageBytes: cfg.Limits.MaxMessageBytes, MaxAttachments: cfg.Limits.MaxAttachments,
 			RefusalsPerDay: cfg.Limits.RefusalsPerAddressPerDay, StrangerRefusalsPerDay: cfg.Limits.StrangerRefusalsPerDay,
 			StrangerRefusalsPerHour: cfg.Limits.StrangerRefusalsPerHour, DirectApplicationsPerHour: cfg.Limits.DirectApplicationsPerHour,
-			MaxAttempts: cfg.Limits.MaxAttempts, MaxDepth: cfg.Limits.MaxMIMEDepth, MaxParts: cfg.Limits.MaxMIMEParts,
+			SecretariatRefusalsPerDay: cfg.Secretariat.RefusalsPerDay,
+			MaxAttempts:               cfg.Limits.MaxAttempts, MaxDepth: cfg.Limits.MaxMIMEDepth, MaxParts: cfg.Limits.MaxMIMEParts,
 			MessageBudget: cfg.Limits.MessageTimeBudget.Std(), StrangerRawBytes: cfg.Limits.StrangerRawBytes, RawKeepDays: cfg.Limits.RawKeepDays,
 		},
 		Trust:  trust.Config{Policy: trust.Policy(cfg.Trust.Policy), AuthservID: cfg.Trust.AuthservID, VerifyDKIM: cfg.Trust.VerifyDKIM},

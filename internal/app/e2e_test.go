@@ -74,7 +74,7 @@ type realServers struct {
 func (r realServers) config(t *testing.T) config.Config {
 	cfg := config.Default()
 	cfg.Bot.Address, cfg.Bot.Name = demo.BotAddress, "MMN govbot"
-	cfg.Secretariat = []string{demo.Secretariat}
+	cfg.Secretariat.Addresses = []string{demo.Secretariat}
 	host, port := splitHostPort(t, r.imap.Addr)
 	cfg.IMAP.Host, cfg.IMAP.Port, cfg.IMAP.Security = host, port, config.SecurityNone
 	cfg.IMAP.Username, cfg.IMAP.InlinePassword = r.imap.User, config.Secret(r.imap.Password)

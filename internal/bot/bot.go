@@ -29,6 +29,8 @@ type Limits struct {
 	RefusalsPerDay int
 	// StrangerRefusalsPerDay is the most refusals an address not on the roster gets in a day.
 	StrangerRefusalsPerDay int
+	// SecretariatRefusalsPerDay is the Secretariat's own limit.
+	SecretariatRefusalsPerDay int
 	// StrangerRefusalsPerHour caps the refusals to all addresses not on the roster
 	// together in one hour, so forged senders cannot turn the bot into a source of
 	// backscatter.
@@ -90,8 +92,13 @@ type Options struct {
 	RenewalLeadDays int
 	RecommendDays   int
 	// Trust is what a reply needs beyond its token and sender address.
-	Trust  trust.Config
-	Logger *slog.Logger
+	Trust trust.Config
+	// SecretariatAuth is the proof a Secretariat command by mail needs beyond its
+	// From address: "challenge" (default), "dmarc" or "both". ChallengeHours is how
+	// long a challenge can be confirmed.
+	SecretariatAuth string
+	ChallengeHours  int
+	Logger          *slog.Logger
 	// Kick, when set, is called after a transaction queued mail.
 	Kick func()
 	// Inject, when set, is called before each message is decided, in its
@@ -125,6 +132,15 @@ func New(o Options) *Bot {
 	}
 	if o.Limits.DirectApplicationsPerHour == 0 {
 		o.Limits.DirectApplicationsPerHour = 5
+	}
+	if o.Limits.SecretariatRefusalsPerDay == 0 {
+		o.Limits.SecretariatRefusalsPerDay = 20
+	}
+	if o.SecretariatAuth == "" {
+		o.SecretariatAuth = "challenge"
+	}
+	if o.ChallengeHours <= 0 {
+		o.ChallengeHours = 72
 	}
 	if o.Limits.MaxAttempts <= 0 {
 		o.Limits.MaxAttempts = 3

@@ -255,31 +255,6 @@ func rosterAndSC(tx *store.Tx) ([]gov.Org, []gov.Seat, error) {
 	return orgs, seats, err
 }
 
-// caseMessage handles mail that carries a case's token.
-func (b *Bot) caseMessage(tx *store.Tx, in Inbound, msg *mailread.Message, sender *gov.Org, caseID, who string, docx []forms.Form) (Result, error) {
-	a, ok, err := tx.Case(caseID)
-	if err != nil {
-		return Result{}, err
-	}
-	if !ok {
-		return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseNoReference, Reason: "the reference in your message does not match an application"}, "")
-	}
-	from := msg.From.Email
-	switch {
-	case who == "secretariat" || b.isSecretariat(from) && who != "applicant" && sender == nil:
-		if !b.isSecretariat(from) {
-			return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseWrongSender, Reason: "only the Secretariat can act on this application with this reference"}, "")
-		}
-		return b.secretariatOnCase(tx, msg, a, docx)
-	case who == "applicant":
-		if !slices.Contains(a.ApplicantAddresses(), from) && !b.isSecretariat(from) {
-			return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseWrongSender, Reason: "this reference belongs to the applicant's address"}, "")
-		}
-		return b.updateCase(tx, msg, a, docx, "applicant "+from)
-	}
-	return b.opinion(tx, in, msg, sender, a, who)
-}
-
 var (
 	confirmRE  = regexp.MustCompile(`(?im)^\W*(confirm(ed)?|genuine)\b`)
 	completeRE = regexp.MustCompile(`(?im)^\W*(complete|documents? complete)\b`)
@@ -533,7 +508,8 @@ func (b *Bot) openSCVote(tx *store.Tx, a gov.Application) error {
 		days = 14
 	}
 	closes := tx.Now.In(b.Location).AddDate(0, 0, days)
-	bal, voters, mails, err := gov.OpenBallot(tx.Now, env, gov.OpenRequest{ID: id, Title: title, Question: question, Electorate: gov.ElectorateSC, CloseDate: closes, Case: a.ID}, orgs, seats)
+	bal, voters, mails, err := gov.OpenBallot(tx.Now, env, gov.OpenRequest{ID: id, Title: title, Question: question, Electorate: gov.ElectorateSC, CloseDate: closes, Case: a.ID,
+		Concerned: a.Concerned(orgs)}, orgs, seats)
 	if err != nil {
 		return err
 	}
@@ -551,7 +527,11 @@ func (b *Bot) openSCVote(tx *store.Tx, a gov.Application) error {
 	if err := b.queue(tx, mails); err != nil {
 		return err
 	}
-	return tx.Audit("case.sc-vote", a.ID, "bot", fmt.Sprintf("SC ballot %s closes %s; %d objections", bal.ID, gov.DeadlineDate(bal.ClosesAt, b.Location), a.Objections))
+	detail := fmt.Sprintf("SC ballot %s closes %s; %d objections", bal.ID, gov.DeadlineDate(bal.ClosesAt, b.Location), a.Objections)
+	if len(bal.Recused) > 0 {
+		detail += fmt.Sprintf("; recused (conflict of interest) %v, quorum of the other %d voting seats", bal.Recused, bal.QuorumBase)
+	}
+	return tx.Audit("case.sc-vote", a.ID, "bot", detail)
 }
 
 // dueCase runs what is due on case id at tx.Now: opinion reminders, the SC vote when

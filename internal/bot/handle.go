@@ -84,6 +84,9 @@ type prepared struct {
 	files []tempFile
 	// failErr is set when reading the message panicked: the message fails alone.
 	failErr error
+	// verdict is the trust policy's judgement of the sender's domain (DMARC, DKIM;
+	// any DNS lookup), made here, never inside the write transaction.
+	verdict trust.Verdict
 }
 
 // tempFile is an attachment written to disk before its message was accepted.
@@ -112,7 +115,7 @@ func (b *Bot) prepare(now time.Time, in Inbound) (p prepared) {
 	// the limit on their number are not written at all.
 	var docxData [][]byte
 	nAttach := 0
-	opts := mailread.Options{MaxBytes: b.Limits.MaxMessageBytes, MaxDepth: b.Limits.MaxDepth, MaxParts: b.Limits.MaxParts}
+	opts := mailread.Options{MaxBytes: b.Limits.MaxMessageBytes, MaxDepth: b.Limits.MaxDepth, MaxParts: b.Limits.MaxParts, MaxAttachments: b.Limits.MaxAttachments}
 	if b.Limits.MessageBudget > 0 {
 		opts.Deadline = time.Now().Add(b.Limits.MessageBudget)
 	}
@@ -156,6 +159,7 @@ func (b *Bot) prepare(now time.Time, in Inbound) (p prepared) {
 		}
 	}
 	p.msg, p.readErr = msg, readErr
+	p.verdict = trust.Check(b.Trust, msg.Header, in.body(), domainOf(msg.From.Email))
 	return p
 }
 
@@ -234,7 +238,7 @@ func (b *Bot) commit(tx *store.Tx, p prepared) (res Result, err error) {
 			return Result{}, fmt.Errorf("handle %s: %w", msg.MessageID, err)
 		}
 	}
-	res, err = b.decide(tx, in, msg, p.readErr, p.at, p.docx)
+	res, err = b.decide(tx, p)
 	if err != nil {
 		return Result{}, fmt.Errorf("handle %s: %w", msg.MessageID, err)
 	}
@@ -403,7 +407,8 @@ func contentHash(m *mailread.Message) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func (b *Bot) decide(tx *store.Tx, in Inbound, msg *mailread.Message, readErr error, at time.Time, docx []forms.Form) (Result, error) {
+func (b *Bot) decide(tx *store.Tx, p prepared) (Result, error) {
+	in, msg := p.in, p.msg
 	if p, ok, err := tx.ProcessedByID(msg.MessageID); err != nil {
 		return Result{}, err
 	} else if ok {
@@ -428,60 +433,26 @@ func (b *Bot) decide(tx *store.Tx, in Inbound, msg *mailread.Message, readErr er
 	if earlier, ok := tx.ProcessedByHash(contentHash(msg)); ok {
 		return b.refuse(tx, msg, nil, gov.RefusalData{Code: "replay", Reason: "this message repeats one already received (" + earlier + ")"}, "")
 	}
-
-	org, known, err := tx.OrgByAddress(from)
+	who, err := b.principal(tx, msg, p.verdict)
 	if err != nil {
 		return Result{}, err
 	}
-	var sender *gov.Org
-	if known {
-		sender = &org
+	if errors.Is(p.readErr, mailread.ErrTooLarge) {
+		return b.refuse(tx, msg, who.Org, gov.RefusalData{Code: "too_large", Reason: fmt.Sprintf("the message is larger than the %d MB the bot accepts", b.Limits.MaxMessageBytes>>20)}, "")
 	}
-	if errors.Is(readErr, mailread.ErrTooLarge) {
-		return b.refuse(tx, msg, sender, gov.RefusalData{Code: "too_large", Reason: fmt.Sprintf("the message is larger than the %d MB the bot accepts", b.Limits.MaxMessageBytes>>20)}, "")
+	if n := max(len(msg.Attachments), msg.AttachmentCount); b.Limits.MaxAttachments > 0 && (n > b.Limits.MaxAttachments || msg.TooManyAttachments) {
+		return b.refuse(tx, msg, who.Org, gov.RefusalData{Code: "too_many_attachments", Reason: fmt.Sprintf("the message has %d attachments; the bot accepts at most %d", n, b.Limits.MaxAttachments)}, "")
 	}
-	if b.Limits.MaxAttachments > 0 && len(msg.Attachments) > b.Limits.MaxAttachments {
-		return b.refuse(tx, msg, sender, gov.RefusalData{Code: "too_many_attachments", Reason: fmt.Sprintf("the message has %d attachments; the bot accepts at most %d", len(msg.Attachments), b.Limits.MaxAttachments)}, "")
+	c := &call{in: in, msg: msg, readErr: p.readErr, at: p.at, docx: p.docx, who: who, ref: b.classify(tx, msg)}
+	if len(msg.Problems) > 0 && (strings.TrimSpace(msg.Text) == "" || c.ref.Kind == RefNone) {
+		return b.unreadable(tx, in, msg, who.Org, c.ref.Token, c.ref.ID)
 	}
+	return b.gate(tx, c)
+}
 
-	token, ballotID, orgID := b.findToken(tx, msg)
-	if len(msg.Problems) > 0 && (strings.TrimSpace(msg.Text) == "" || token == "") {
-		return b.unreadable(tx, in, msg, sender, token, ballotID)
-	}
-	if token != "" {
-		switch ballotID[0] {
-		case 'A':
-			return b.caseMessage(tx, in, msg, sender, ballotID, orgID, docx)
-		case 'R':
-			return b.reconfirmMessage(tx, msg, sender, ballotID, orgID)
-		case 'C':
-			return b.changeMessage(tx, msg, ballotID, orgID)
-		case 'G':
-			return b.gcMessage(tx, msg, sender, ballotID, orgID)
-		case 'N':
-			return b.nominationMessage(tx, msg, sender, ballotID, orgID)
-		}
-	}
-	if token == "" && b.isSecretariat(from) {
-		if res, ok, err := b.payments(tx, msg); ok || err != nil {
-			return res, err
-		}
-	}
-	if token == "" && sender != nil {
-		if changes := gov.ParseContactChanges(answer.ReplyText(msg.Text)); len(changes) > 0 {
-			return b.contactUpdate(tx, msg, *sender, changes)
-		}
-	}
-	if token == "" {
-		// A new application: forwarded by the Secretariat, or sent in by the applicant.
-		if f, ok := readForm(msg, docx, b.isSecretariat(from)); ok && (b.isSecretariat(from) || sender == nil) {
-			return b.intake(tx, msg, f, !b.isSecretariat(from))
-		}
-		if sender == nil {
-			return b.refuse(tx, msg, nil, gov.RefusalData{Code: gov.RefuseNotOnRoster, Reason: "your address is not on the network's roster"}, "")
-		}
-		return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseNoReference, Reason: "we could not tell which ballot your message answers"}, "")
-	}
+// vote records a member's answer to a voting form.
+func (b *Bot) vote(tx *store.Tx, c *call) (Result, error) {
+	msg, ballotID, orgID, sender := c.msg, c.ref.ID, c.ref.Owner, c.sender()
 	bal, ok, err := tx.Ballot(ballotID)
 	if err != nil {
 		return Result{}, err
@@ -493,14 +464,7 @@ func (b *Bot) decide(tx *store.Tx, in Inbound, msg *mailread.Message, readErr er
 	if !ok || !vok {
 		return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseNoReference, Reason: "the reference in your message does not match an open ballot"}, "")
 	}
-
-	if v := trust.Check(b.Trust, msg.Header, in.body(), domainOf(from)); !v.OK {
-		view := bal.View(b.Location)
-		return b.refuse(tx, msg, sender, gov.RefusalData{Code: v.Code, Reason: v.Reason, Ballot: &view}, voter.Language)
-	}
-
 	var choice gov.Choice
-	ambiguous := false
 	parsed := answer.Parse(answer.ReplyText(msg.Text), answer.KindVote)
 	switch parsed.Answer {
 	case answer.Yes:
@@ -510,17 +474,15 @@ func (b *Bot) decide(tx *store.Tx, in Inbound, msg *mailread.Message, readErr er
 	case answer.Abstain:
 		choice = gov.Abstain
 	}
-	ambiguous = parsed.Ambiguous
-	if choice == "" && !ambiguous && len(msg.Problems) > 0 {
-		return b.unreadable(tx, in, msg, sender, token, ballotID)
+	if choice == "" && !parsed.Ambiguous && len(msg.Problems) > 0 {
+		return b.unreadable(tx, c.in, msg, sender, c.ref.Token, ballotID)
 	}
-
 	prev, err := tx.Vote(ballotID, orgID)
 	if err != nil {
 		return Result{}, err
 	}
 	vote, reply := gov.CastVote(b.env(tx), bal, voter, prev, gov.VoteInput{
-		At: at, From: from, MessageID: msg.MessageID, Choice: choice, Ambiguous: ambiguous, Sender: sender,
+		At: c.at, From: msg.From.Email, MessageID: msg.MessageID, Choice: choice, Ambiguous: parsed.Ambiguous, Sender: sender, Sent: msg.Date,
 	})
 	if vote == nil {
 		d := reply.Data.(gov.RefusalData)
@@ -531,37 +493,17 @@ func (b *Bot) decide(tx *store.Tx, in Inbound, msg *mailread.Message, readErr er
 	if err := tx.PutVote(ballotID, *vote); err != nil {
 		return Result{}, err
 	}
-	detail := fmt.Sprintf("%s for %s from %s", strings.ToUpper(string(vote.Choice)), orgID, from)
+	detail := fmt.Sprintf("%s for %s from %s", strings.ToUpper(string(vote.Choice)), orgID, msg.From.Email)
 	if prev != nil {
 		detail += fmt.Sprintf(" (replaces %s)", strings.ToUpper(string(prev.Choice)))
 	}
-	if err := tx.Audit("vote.record", ballotID, from, detail); err != nil {
+	if err := tx.Audit("vote.record", ballotID, msg.From.Email, detail); err != nil {
 		return Result{}, err
 	}
 	if err := b.queue(tx, []gov.Mail{reply}); err != nil {
 		return Result{}, err
 	}
 	return Result{Outcome: "vote:" + string(vote.Choice), Replied: true}, nil
-}
-
-// findToken returns the first reference token in msg that the store knows: from the
-// Message-IDs it answers (the bot's forms carry the token), then the subject, then the
-// text.
-func (b *Bot) findToken(tx *store.Tx, msg *mailread.Message) (token, ballotID, orgID string) {
-	var candidates []string
-	for _, id := range append(append([]string{}, msg.InReplyTo...), msg.References...) {
-		if b.IsOwnMessageID(id) {
-			candidates = append(candidates, gov.FindTokens(id)...)
-		}
-	}
-	candidates = append(candidates, gov.FindTokens(msg.Subject)...)
-	candidates = append(candidates, gov.FindTokens(msg.Text)...)
-	for _, t := range candidates {
-		if bid, oid, ok := tx.TokenOwner(t); ok {
-			return t, bid, oid
-		}
-	}
-	return "", "", ""
 }
 
 func (b *Bot) refuse(tx *store.Tx, msg *mailread.Message, sender *gov.Org, d gov.RefusalData, lang string) (Result, error) {
@@ -585,7 +527,9 @@ func (b *Bot) sendRefusal(tx *store.Tx, msg *mailread.Message, reply gov.Mail, d
 	res := Result{Outcome: "refused:" + d.Code}
 	limit := b.Limits.RefusalsPerDay
 	_, known, _ := tx.OrgByAddress(from)
-	if !known && !b.isSecretariat(from) {
+	if b.isSecretariat(from) {
+		limit = b.Limits.SecretariatRefusalsPerDay
+	} else if !known {
 		limit = b.Limits.StrangerRefusalsPerDay
 		d.Subject = ""
 		if rd, ok := reply.Data.(gov.RefusalData); ok {

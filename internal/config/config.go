@@ -36,7 +36,7 @@ const (
 type Config struct {
 	Network      Network       `yaml:"network"`
 	Bot          Bot           `yaml:"bot"`
-	Secretariat  []string      `yaml:"secretariat"`
+	Secretariat  Secretariat   `yaml:"secretariat"`
 	IMAP         IMAP          `yaml:"imap"`
 	SMTP         SMTP          `yaml:"smtp"`
 	Store        Store         `yaml:"store"`
@@ -53,6 +53,33 @@ type Config struct {
 	Membership   Membership    `yaml:"membership"`
 	SC           SC            `yaml:"sc"`
 	Log          Log           `yaml:"log"`
+}
+
+// Secretariat is who runs the procedures, and what its commands by mail need.
+// In the file it is either a list of addresses, or a mapping with addresses and
+// the settings below.
+type Secretariat struct {
+	// Addresses are the Secretariat's addresses (bare); at least one.
+	Addresses []string `yaml:"addresses"`
+	// Auth is the proof a Secretariat command by mail needs beyond its From
+	// address: challenge (default; the bot mails the address back and acts on
+	// its CONFIRM), dmarc (an aligned DMARC or DKIM pass reported by the
+	// receiving server, trust.authserv_id), or both.
+	Auth string `yaml:"auth"`
+	// ChallengeHours is how long a challenge can be answered. Default 72.
+	ChallengeHours int `yaml:"challenge_hours"`
+	// RefusalsPerDay is the most refusals mailed to the Secretariat's addresses
+	// in a day (its own limit, above a member's). Default 20.
+	RefusalsPerDay int `yaml:"refusals_per_day"`
+}
+
+// UnmarshalYAML reads a list of addresses, or the full mapping.
+func (s *Secretariat) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.SequenceNode {
+		return n.Decode(&s.Addresses)
+	}
+	type plain Secretariat
+	return n.Decode((*plain)(s))
 }
 
 // Network describes the network the bot serves.
@@ -127,6 +154,11 @@ type Rules struct {
 	ReconfirmDeadline string `yaml:"reconfirm_deadline"`
 	// ObjectionMinWords: words of reasons an objection needs to count (6.4).
 	ObjectionMinWords int `yaml:"objection_min_words"`
+	// RecuseConcerned: an SC seat holder whose own nomination or application the
+	// SC decides gets no opinions on itself, no SC papers on it and no SC voting
+	// form on it; that vote's quorum counts the other voting seats (rules.md,
+	// "Conflict of interest"). Default true; false treats it as any other seat.
+	RecuseConcerned bool `yaml:"recuse_concerned"`
 }
 
 // Reminders say when the bot reminds those who have not answered.
@@ -282,9 +314,11 @@ func Default() Config {
 			QuorumBase:        gov.QuorumBaseVoting,
 			ReconfirmDeadline: "11-30",
 			ObjectionMinWords: 3,
+			RecuseConcerned:   true,
 		},
 		Reminders:    Reminders{DaysBefore: []int{7, 2, 1}, Hour: 9},
 		Trust:        Trust{Policy: "standard"},
+		Secretariat:  Secretariat{Auth: "challenge", ChallengeHours: 72, RefusalsPerDay: 20},
 		Digest:       Digest{Weekday: "monday", Hour: 8},
 		Applications: Applications{SCVoteDays: 14},
 		SC:           SC{RenewalLeadDays: 90, RecommendDays: 21},
@@ -397,6 +431,7 @@ func (r Rules) Gov() gov.Rules {
 	if r.ObjectionMinWords > 0 {
 		g.ObjectionMinWords = r.ObjectionMinWords
 	}
+	g.RecuseConcerned = r.RecuseConcerned
 	return g
 }
 

@@ -398,7 +398,7 @@ func TestValidatePasswordRules(t *testing.T) {
 		{"host with port", func(c *Config) { c.IMAP.Host = "imap.mmn.example:993" }, "imap.host:"},
 		{"processed mailbox same as mailbox", func(c *Config) { c.IMAP.ProcessedMailbox = "INBOX" }, "imap.processed_mailbox:"},
 		{"countries overlap", func(c *Config) { c.Network.Countries = append(c.Network.Countries, "China") }, "network.countries[6]:"},
-		{"secretariat is the bot", func(c *Config) { c.Secretariat = []string{"GovBot@mmn.example"} }, "secretariat[0]:"},
+		{"secretariat is the bot", func(c *Config) { c.Secretariat.Addresses = []string{"GovBot@mmn.example"} }, "secretariat[0]:"},
 	}
 	for _, tt := range tests {
 		c := mustParse(t, minimal)

@@ -160,11 +160,25 @@ func (c *Config) validateBot(p *problems) {
 	if hasControl(c.Bot.Name) {
 		p.add("bot.name", "contains a control character")
 	}
-	if len(c.Secretariat) == 0 {
+	if len(c.Secretariat.Addresses) == 0 {
 		p.add("secretariat", "required: at least one address")
 	}
+	switch c.Secretariat.Auth {
+	case "challenge", "dmarc", "both":
+	default:
+		p.add("secretariat.auth", "must be challenge, dmarc or both, not %q", c.Secretariat.Auth)
+	}
+	if (c.Secretariat.Auth == "dmarc" || c.Secretariat.Auth == "both") && c.Trust.AuthservID == "" {
+		p.add("secretariat.auth", "%s needs trust.authserv_id: the receiving server whose DMARC and DKIM results are trusted", c.Secretariat.Auth)
+	}
+	if c.Secretariat.ChallengeHours <= 0 {
+		p.add("secretariat.challenge_hours", "must be positive")
+	}
+	if c.Secretariat.RefusalsPerDay <= 0 {
+		p.add("secretariat.refusals_per_day", "must be positive")
+	}
 	seen := map[string]int{}
-	for i, a := range c.Secretariat {
+	for i, a := range c.Secretariat.Addresses {
 		key := fmt.Sprintf("secretariat[%d]", i)
 		if err := checkAddress(a); err != nil {
 			p.add(key, "%v", err)

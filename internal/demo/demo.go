@@ -42,7 +42,7 @@ func Config(srv *devmail.Server, dir string) config.Config {
 	cfg := config.Default()
 	host, port := splitAddr(srv.IMAPAddr)
 	cfg.Bot.Address, cfg.Bot.Name = BotAddress, "MMN govbot"
-	cfg.Secretariat = []string{Secretariat}
+	cfg.Secretariat.Addresses = []string{Secretariat}
 	cfg.IMAP.Host, cfg.IMAP.Port, cfg.IMAP.Security = host, port, config.SecurityNone
 	cfg.IMAP.Username, cfg.IMAP.InlinePassword = srv.User, config.Secret(srv.Password)
 	host, port = splitAddr(srv.SMTPAddr)

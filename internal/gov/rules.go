@@ -52,6 +52,12 @@ type Rules struct {
 	// the sender is asked for reasons. See [ReasonWords] for scripts written
 	// without spaces. Zero means the default, 3.
 	ObjectionMinWords int `json:"objection_min_words,omitempty"`
+	// RecuseConcerned: the organisation whose own nomination or case the SC decides
+	// receives neither the members' opinions on itself, nor the SC papers on it, nor
+	// an SC voting form on it, and the SC quorum of that vote counts the other voting
+	// seats (rules.md, Thresholds, "Conflict of interest"; the ToP is silent).
+	// Default true; config sc.recuse_concerned.
+	RecuseConcerned bool `json:"recuse_concerned,omitempty"`
 }
 
 // DefaultRules returns the defaults of rules.md.
@@ -63,6 +69,7 @@ func DefaultRules() Rules {
 		ReconfirmMonth:    time.November,
 		ReconfirmDay:      30,
 		ObjectionMinWords: 3,
+		RecuseConcerned:   true,
 	}
 }
 

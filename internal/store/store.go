@@ -28,6 +28,7 @@
 //	failures    "<uidvalidity>/<uid>" or Message-ID → Failure (failed attempts to handle a message)
 //	quarantine  Q<n> → Quarantined (a message set aside after repeated failures)
 //	quarantine_raw Q<n> → its raw bytes
+//	challenges  X<n> → Challenge (a Secretariat command by mail awaiting its confirmation)
 package store
 
 import (
@@ -72,9 +73,10 @@ var (
 	bFailures      = []byte("failures")
 	bQuarantine    = []byte("quarantine")
 	bQuarantineRaw = []byte("quarantine_raw")
+	bChallenges    = []byte("challenges")
 
 	allBuckets = [][]byte{bMeta, bOrgs, bAddresses, bSeats, bBallots, bVoters, bVotes, bTokens,
-		bProcessed, bHashes, bUIDs, bOutbox, bSent, bMailKeys, bAudit, bRefusals, bRaw, bBodies, bBodyRefs, bFailures, bQuarantine, bQuarantineRaw}
+		bProcessed, bHashes, bUIDs, bOutbox, bSent, bMailKeys, bAudit, bRefusals, bRaw, bBodies, bBodyRefs, bFailures, bQuarantine, bQuarantineRaw, bChallenges}
 )
 
 // ErrLocked is returned by Open when another process holds the database.
