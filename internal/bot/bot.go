@@ -192,6 +192,9 @@ func (b *Bot) IsOwnMessageID(id string) bool {
 
 // queue renders every mail and puts it in the outbox within tx.
 func (b *Bot) queue(tx *store.Tx, mails []gov.Mail) error {
+	// The SC's digest and results carry the audit log's head, so that any later
+	// rewrite of the history shows against the mail (govbot audit verify --head).
+	gov.SetAuditHead(mails, tx.AuditHeadHash())
 	shared := map[string]render.Rendered{}
 	for _, m := range mails {
 		if len(m.To) == 0 {
@@ -199,6 +202,9 @@ func (b *Bot) queue(tx *store.Tx, mails []gov.Mail) error {
 		}
 		if tx.MailQueued(m.Key) {
 			continue
+		}
+		if err := b.tokenGoesToOwner(tx, m); err != nil {
+			return err
 		}
 		r, ok := shared[m.Shared+"\x00"+m.Lang]
 		if !ok || m.Shared == "" {
@@ -237,6 +243,26 @@ func (b *Bot) queue(tx *store.Tx, mails []gov.Mail) error {
 		}
 		if _, err := tx.Enqueue(out); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// tokenGoesToOwner enforces that a reference token is mailed only to whom it
+// belongs: the Secretariat's tokens to the Secretariat's addresses alone (a token
+// mailed to anyone else would let them act as the Secretariat). A mail that breaks
+// this is a bug; the transaction fails rather than send it.
+func (b *Bot) tokenGoesToOwner(tx *store.Tx, m gov.Mail) error {
+	if m.Token == "" {
+		return nil
+	}
+	_, owner, ok := tx.TokenOwner(m.Token)
+	if !ok || owner != "secretariat" {
+		return nil
+	}
+	for _, to := range append(append([]string{}, m.To...), m.Cc...) {
+		if !b.isSecretariat(to) {
+			return fmt.Errorf("bug: mail %s (%s) would carry the Secretariat's reference to %s", m.Key, m.Kind, to)
 		}
 	}
 	return nil
@@ -379,27 +405,32 @@ func (b *Bot) due(tx *store.Tx, id string) error {
 		if err := tx.PutBallot(closed); err != nil {
 			return err
 		}
+		t := closed.Tally
+		// Audited before the result is queued, so the head the result carries
+		// covers the closing itself.
+		if err := tx.Audit("ballot.close", id, "bot", fmt.Sprintf("%s: yes %d, no %d, abstain %d; returned %d of %d; quorum %d %s; fingerprint %s",
+			t.Outcome, t.Yes, t.No, t.Abstain, t.Returned(), closed.ElectorateSize, t.QuorumRequired, map[bool]string{true: "met", false: "not met"}[t.QuorumMet], closed.Fingerprint)); err != nil {
+			return err
+		}
 		if err := b.queue(tx, mails); err != nil {
 			return err
 		}
-		switch {
-		case strings.HasPrefix(closed.Case, "A"):
+		switch KindOf(closed.Case) {
+		case RefCase:
 			if err := b.decideCase(tx, closed); err != nil {
 				return err
 			}
-		case strings.HasPrefix(closed.Case, "H:"):
+		case RefChair:
 			if err := b.decideChair(tx, closed); err != nil {
 				return err
 			}
-		case strings.HasPrefix(closed.Case, "N"):
+		case RefNomination:
 			if err := b.decideSeat(tx, closed); err != nil {
 				return err
 			}
 		}
-		t := closed.Tally
 		b.Logger.Info("ballot closed", "ballot", id, "outcome", t.Outcome, "yes", t.Yes, "no", t.No, "abstain", t.Abstain)
-		return tx.Audit("ballot.close", id, "bot", fmt.Sprintf("%s: yes %d, no %d, abstain %d; returned %d of %d; quorum %d %s; fingerprint %s",
-			t.Outcome, t.Yes, t.No, t.Abstain, t.Returned(), closed.ElectorateSize, t.QuorumRequired, map[bool]string{true: "met", false: "not met"}[t.QuorumMet], closed.Fingerprint))
+		return nil
 	}
 	days, due := gov.DueReminder(tx.Now, env, bal)
 	if !due {

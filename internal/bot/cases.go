@@ -307,8 +307,13 @@ func (b *Bot) advanceCase(tx *store.Tx, a gov.Application, actor, detail string,
 		a, voters, mails = gov.Advance(tx.Now, env, a, orgs, seats)
 	}
 	if msg != nil {
-		tok := gov.ApplicationToken(env, a.ID, "secretariat")
-		mails = append(mails, gov.Mail{Kind: "application_update", Key: "reply/" + msg.MessageID, To: []string{msg.From.Email}, Lang: "en", Auto: gov.AutoReplied,
+		// A token is its recipient's: the Secretariat's reference goes to the
+		// Secretariat only, the applicant gets its own.
+		tok, lang := gov.ApplicationToken(env, a.ID, "applicant"), langOr(a.Language)
+		if b.isSecretariat(msg.From.Email) {
+			tok, lang = gov.ApplicationToken(env, a.ID, "secretariat"), "en"
+		}
+		mails = append(mails, gov.Mail{Kind: "application_update", Key: "reply/" + msg.MessageID, To: []string{msg.From.Email}, Lang: lang, Auto: gov.AutoReplied,
 			InReplyTo: msg.MessageID, Token: tok, Data: gov.ApplicationData{Case: a.View(), Token: tok, Reason: detail}})
 	}
 	if err := b.saveCase(tx, a, voters, mails); err != nil {
@@ -635,4 +640,11 @@ func slug(s string) string {
 		out = "member"
 	}
 	return out
+}
+
+func langOr(lang string) string {
+	if lang == "" {
+		return "en"
+	}
+	return lang
 }

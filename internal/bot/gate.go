@@ -49,6 +49,7 @@ const (
 	RefMeeting    RefKind = "meeting"    // G<n>: a General Conference
 	RefNomination RefKind = "nomination" // N<n>: an SC seat's nomination
 	RefChallenge  RefKind = "challenge"  // X<n>: the Secretariat's confirm-by-reply
+	RefChair      RefKind = "chair"      // H:<org>: the SC's election of its chair (a ballot's matter)
 	RefNone       RefKind = "none"       // no known token: a command, a contact update, an application
 	refUnknown    RefKind = "unknown"
 )
@@ -74,6 +75,8 @@ func KindOf(id string) RefKind {
 		return RefNomination
 	case 'X':
 		return RefChallenge
+	case 'H':
+		return RefChair
 	}
 	return refUnknown
 }
