@@ -56,6 +56,8 @@ func TestConflict_RenominatedSeatHolderRecused(t *testing.T) {
 		s.reply("nomination_notice", "lan@cwdv.example", "OBJECT – they missed every SC meeting in 2026 and never reported back to the members.")
 		if out := s.after(time.Hour); !sentTo(out, "seat_opinion_to_sc", "khinmar@ymwa.example") {
 			t.Fatalf("on=%v: the objection did not reach the SC: %v", on, kinds(out))
+		} else if sentTo(out, "seat_opinion_to_sc", mwf...) == on {
+			t.Errorf("on=%v: seat_opinion_to_sc to the nominee: %v", on, sentTo(out, "seat_opinion_to_sc", mwf...))
 		}
 
 		// Two weeks of opinions end with 18 January: the SC votes.
