@@ -69,6 +69,8 @@ func sampleData(t *testing.T) map[string]any {
 		"seat_chair_vacant":      nomData(closes),
 		"quarantine_notice":      gov.QuarantineData{ID: "Q1", MessageID: "CAB1234@mail.example", From: "a@x.example", Subject: "Re: [B1-ABCDEFGH] Adopt the plan", Received: "2027-03-10 09:15 +07", Attempts: 3, Error: "handle: panic: runtime error"},
 		"applications_held":      gov.ApplicationsHeldData{Hour: "2027-03-10 09:00 UTC", Limit: 5, Cases: []gov.HeldCase{{ID: "A7", Name: "Mekong Youth Centre", From: "lan@myc.example"}}},
+		"secretariat_challenge":  gov.ChallengeData{ID: "X1", Token: "X1-ABCDEFGH", Action: "WITHDRAW application A3 (Mekong Youth Centre, Vietnam): it is closed and the applicant is told", Subject: "Re: [A3-ABCDEFGH] application", Expires: closes},
+		"action_notice":          gov.ActionNoticeData{Action: "withdraw", Ref: "A3", Name: "Mekong Youth Centre", By: "info@mmn.example", At: closes},
 		"sc_digest": gov.DigestData{Week: "2027-W10", At: closes.Add(-7 * 24 * time.Hour), Ballots: []gov.DigestBallot{{Ballot: b, Tally: tally, DaysLeft: 7, Missing: []gov.Voter{v}}},
 			Cases: []gov.DigestCase{{Case: caseView(closes), Next: "members' opinions", Deadline: closes, Opinions: 3}}, AuditHead: sampleAuditHead},
 	}
