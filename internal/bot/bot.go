@@ -31,6 +31,9 @@ type Limits struct {
 	StrangerRefusalsPerDay int
 	// SecretariatRefusalsPerDay is the Secretariat's own limit.
 	SecretariatRefusalsPerDay int
+	// BouncesBeforeMarking is how many permanent delivery failures mark an
+	// address as bouncing.
+	BouncesBeforeMarking int
 	// StrangerRefusalsPerHour caps the refusals to all addresses not on the roster
 	// together in one hour, so forged senders cannot turn the bot into a source of
 	// backscatter.
@@ -132,6 +135,9 @@ func New(o Options) *Bot {
 	}
 	if o.Limits.DirectApplicationsPerHour == 0 {
 		o.Limits.DirectApplicationsPerHour = 5
+	}
+	if o.Limits.BouncesBeforeMarking <= 0 {
+		o.Limits.BouncesBeforeMarking = 2
 	}
 	if o.Limits.SecretariatRefusalsPerDay == 0 {
 		o.Limits.SecretariatRefusalsPerDay = 20
@@ -511,11 +517,19 @@ func (b *Bot) DeliveryFailed(tx *store.Tx, m store.OutMail, reason string) error
 // Env returns the rules' view of the deployment, with tx's token secret.
 func (b *Bot) Env(tx *store.Tx) gov.Env { return b.env(tx) }
 
-// markBouncing records that mail to addr failed permanently.
+// markBouncing records that mail to addr failed permanently; after
+// Limits.BouncesBeforeMarking such failures the address is marked as bouncing.
 func (b *Bot) markBouncing(tx *store.Tx, addr, why string) error {
 	org, ok, err := tx.OrgByAddress(addr)
 	if err != nil || !ok {
 		return err
+	}
+	n, err := tx.CountRefusal("*bounce*/"+gov.NormalizeAddress(addr), "all")
+	if err != nil {
+		return err
+	}
+	if n < b.Limits.BouncesBeforeMarking {
+		return tx.Audit("address.failure", org.ID, addr, fmt.Sprintf("permanent failure %d of %d before the address is marked bouncing: %s", n, b.Limits.BouncesBeforeMarking, why))
 	}
 	if !org.MarkBouncing(addr) {
 		return nil

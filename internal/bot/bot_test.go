@@ -276,6 +276,7 @@ func TestTrustRefusesAReplyThatFailsDMARC(t *testing.T) {
 
 func TestBounceMarksTheAddressAndTellsTheSecretariat(t *testing.T) {
 	f := newFixture(t)
+	f.b.Limits.BouncesBeforeMarking = 1
 	// The org "a" gets an alternate, and its form to the contact is sent.
 	var form store.OutMail
 	f.db.Update(f.now, func(tx *store.Tx) error {

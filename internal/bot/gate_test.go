@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -188,5 +189,151 @@ func TestGateRefusesForgedSendersOnEveryRoute(t *testing.T) {
 				check("forged by "+forger, trust.Standard, forger, "", "refused:")
 			}
 		})
+	}
+}
+
+// dsn is a delivery status notification about messageID for recipients.
+func dsn(id, messageID string, recipients ...string) []byte {
+	var b strings.Builder
+	b.WriteString("From: MAILER-DAEMON@mx.example\r\nTo: govbot@mmn.example\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <" + id + "@mx.example>\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n" +
+		"--B\r\nContent-Type: text/plain\r\n\r\nfailed\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\n")
+	for _, r := range recipients {
+		b.WriteString("Final-Recipient: rfc822; " + r + "\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\r\n")
+	}
+	b.WriteString("--B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <" + messageID + ">\r\nSubject: x\r\n\r\n--B--\r\n")
+	return []byte(b.String())
+}
+
+// A bounce counts only when it names a mail the bot sent and a recipient of that
+// mail; an address is marked bouncing only after BouncesBeforeMarking permanent
+// failures; one DSN, however many recipients it names, makes at most one mail.
+func TestForgedBouncesMarkNothingAndMailNobody(t *testing.T) {
+	f := newFixture(t)
+	f.b.Limits.BouncesBeforeMarking = 2
+	var form store.OutMail
+	f.db.Update(f.now, func(tx *store.Tx) error {
+		p, _ := tx.Pending()
+		for _, m := range p {
+			if m.To[0] == "a@a.example" && m.Kind == "ballot_form" {
+				form = m
+				tx.MarkSent(m, f.now)
+			}
+		}
+		return nil
+	})
+	pendingFailures := func() int {
+		n := 0
+		f.db.View(func(tx *store.Tx) error {
+			p, _ := tx.Pending()
+			for _, m := range p {
+				if m.Kind == "delivery_failure" {
+					n++
+				}
+			}
+			return nil
+		})
+		return n
+	}
+	bouncing := func(org string) []string {
+		var out []string
+		f.db.View(func(tx *store.Tx) error { o, _, _ := tx.Org(org); out = o.Bouncing; return nil })
+		return out
+	}
+	// Forged: about a mail the bot never sent.
+	f.handle(t, dsn("f1", "made-up@mmn.example", "a@a.example"))
+	// Forged: about a real mail, naming a recipient it did not go to, and 2,000 more.
+	many := []string{"b@b.example"}
+	for i := 0; i < 2000; i++ {
+		many = append(many, fmt.Sprintf("victim%d@else.example", i))
+	}
+	f.handle(t, dsn("f2", form.MessageID, many...))
+	if got := bouncing("b"); len(got) != 0 {
+		t.Errorf("a forged DSN marked b bouncing: %v", got)
+	}
+	if n := pendingFailures(); n != 0 {
+		t.Errorf("forged DSNs queued %d mails", n)
+	}
+	// Genuine: the first permanent failure is counted, the second marks the address.
+	f.handle(t, dsn("g1", form.MessageID, "a@a.example"))
+	if got := bouncing("a"); len(got) != 0 {
+		t.Errorf("one failure marked a bouncing: %v", got)
+	}
+	f.handle(t, dsn("g2", form.MessageID, "a@a.example"))
+	if got := bouncing("a"); len(got) != 1 {
+		t.Errorf("two failures: bouncing %v", got)
+	}
+	if n := pendingFailures(); n != 2 {
+		t.Errorf("%d summaries for two genuine DSNs, want 2", n)
+	}
+}
+
+// Once an application is announced to the members, the applicant's later mail adds
+// documents and comments only: a new form does not rewrite it. The Secretariat may
+// change it, and the SC is told.
+func TestAnnouncedCaseChangesOnlyThroughTheSecretariat(t *testing.T) {
+	w := newWorld(t)
+	w.b.SecretariatAuth = "dmarc"
+	w.b.Trust = trust.Config{Policy: trust.Standard, AuthservID: authserv}
+	name := func() string {
+		var a gov.Application
+		w.db.View(func(tx *store.Tx) error { a, _, _ = tx.Case("A1"); return nil })
+		return a.Name
+	}
+	before := name()
+	rewrite := strings.Replace(associateForm("applicant@uni.example"), "Somsri Jaidee", "Someone Else Entirely", 1)
+	res := w.handle(t, w.msg("applicant@uni.example", "Re: ["+w.token("A1", "applicant")+"]", rewrite, ""))
+	if !strings.HasPrefix(res.Outcome, "case:A1") || name() != before {
+		t.Fatalf("the applicant rewrote its announced case: %+v, name %q", res, name())
+	}
+	var receipt string
+	w.db.View(func(tx *store.Tx) error {
+		p, _ := tx.Pending()
+		for _, m := range p {
+			if m.Kind == "application_update" && m.To[0] == "applicant@uni.example" {
+				receipt = m.Text
+			}
+		}
+		return nil
+	})
+	if !strings.Contains(receipt, "NOT applied") {
+		t.Errorf("the applicant is not told its changes were not applied:\n%s", receipt)
+	}
+	res = w.handle(t, w.msg("info@mmn.example", "Re: ["+w.token("A1", "secretariat")+"]", "Corrected name:\n\n"+rewrite, "dmarc=pass header.from=mmn.example"))
+	if name() != "Someone Else Entirely" {
+		t.Fatalf("the Secretariat's change was not applied: %+v, name %q", res, name())
+	}
+	told := false
+	w.db.View(func(tx *store.Tx) error {
+		p, _ := tx.Pending()
+		for _, m := range p {
+			if m.Kind == "application_update" && slices.Contains(m.To, "b@b.example") && strings.Contains(m.Text, "Someone Else Entirely") {
+				told = true
+			}
+		}
+		return nil
+	})
+	if !told {
+		t.Error("the SC was not told of the change")
+	}
+}
+
+// A contact change to an address another organisation holds is a refusal with the
+// reason, never a failed transaction (which would block the inbox).
+func TestContactChangeToAnotherOrgsAddressIsRefused(t *testing.T) {
+	w := newWorld(t)
+	res := w.handle(t, w.msg("a@a.example", "contact", "Contact: Bee <b@b.example>", ""))
+	if res.Outcome != "refused:address_in_use" {
+		t.Errorf("request: %+v", res)
+	}
+	// C1 (to nok@a.example) is pending; meanwhile b takes that address.
+	w.db.Update(w.now, func(tx *store.Tx) error {
+		o, _, _ := tx.Org("b")
+		o.Alternate = gov.Person{Email: "nok@a.example"}
+		return tx.PutOrg(o)
+	})
+	res = w.handle(t, w.msg("a@a.example", "Re: ["+w.token("C1", "a")+"]", "CONFIRM", ""))
+	if res.Outcome != "refused:address_in_use" {
+		t.Errorf("confirmation: %+v", res)
 	}
 }

@@ -225,6 +225,11 @@ func (b *Bot) requestChange(tx *store.Tx, org gov.Org, ch gov.ContactChange, fro
 func (b *Bot) contactUpdate(tx *store.Tx, msg *mailread.Message, org gov.Org, changes []gov.ContactChange) (Result, error) {
 	var ids []string
 	for _, ch := range changes {
+		if holder, ok, err := tx.OrgByAddress(ch.New.Email); err != nil {
+			return Result{}, err
+		} else if ok && holder.ID != org.ID {
+			return b.refuse(tx, msg, &org, gov.RefusalData{Code: "address_in_use", Reason: fmt.Sprintf("%s is already the address of another organisation on the roster", ch.New.Email)}, "")
+		}
 		pending, err := b.requestChange(tx, org, ch, msg.From.Email)
 		if err != nil {
 			return Result{}, err
@@ -259,6 +264,12 @@ func (b *Bot) changeMessage(tx *store.Tx, msg *mailread.Message, changeID, orgID
 	}
 	if answer.Parse(reply, answer.KindReconfirm).Answer != answer.Reconfirm {
 		return b.refuse(tx, msg, nil, gov.RefusalData{Code: gov.RefuseNoAnswer, Reason: "please reply CONFIRM to confirm the change, or REFUSE"}, "")
+	}
+	if holder, ok, err := tx.OrgByAddress(ch.New.Email); err != nil {
+		return Result{}, err
+	} else if ok && holder.ID != ch.OrgID {
+		// A data conflict is a refusal with the reason, never a failed transaction.
+		return b.refuse(tx, msg, nil, gov.RefusalData{Code: "address_in_use", Reason: fmt.Sprintf("%s is already the address of another organisation on the roster; the change cannot be applied (write to the Secretariat)", ch.New.Email)}, "")
 	}
 	return b.applyChange(tx, ch, from)
 }

@@ -191,6 +191,9 @@ type Limits struct {
 	// address; RawKeepDays is how long raw copies of unreadable messages stay.
 	StrangerRawBytes int64 `yaml:"stranger_raw_bytes"`
 	RawKeepDays      int   `yaml:"raw_keep_days"`
+	// BouncesBeforeMarking: permanent delivery failures (a DSN about a mail the
+	// bot sent, or the SMTP server's refusal) before an address is marked bouncing.
+	BouncesBeforeMarking int `yaml:"bounces_before_marking"`
 }
 
 // Outbox tunes the delivery loop.
@@ -331,7 +334,7 @@ func Default() Config {
 			StrangerRefusalsPerDay:   1,
 			StrangerRefusalsPerHour:  20, DirectApplicationsPerHour: 5, MaxAttempts: 3,
 			MaxMIMEDepth: 20, MaxMIMEParts: 500, MessageTimeBudget: Duration(10 * time.Second),
-			StrangerRawBytes: 64 << 10, RawKeepDays: 90,
+			StrangerRawBytes: 64 << 10, RawKeepDays: 90, BouncesBeforeMarking: 2,
 		},
 		Outbox: Outbox{
 			RetryMin:    Duration(time.Minute),

@@ -404,6 +404,7 @@ func (c *Config) validateLimits(p *problems) {
 		{"limits.message_time_budget", int64(l.MessageTimeBudget)},
 		{"limits.stranger_raw_bytes", l.StrangerRawBytes},
 		{"limits.raw_keep_days", int64(l.RawKeepDays)},
+		{"limits.bounces_before_marking", int64(l.BouncesBeforeMarking)},
 	} {
 		if f.n <= 0 {
 			p.add(f.key, "must be positive")
