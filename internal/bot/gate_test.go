@@ -337,3 +337,63 @@ func TestContactChangeToAnotherOrgsAddressIsRefused(t *testing.T) {
 		t.Errorf("confirmation: %+v", res)
 	}
 }
+
+// A captured YES sent again later, with a new Message-ID but its own Date, cannot
+// replace the member's later NO; nor can a message dated before the ballot opened
+// answer it.
+func TestR_E_ReplayedOlderVoteIsRefused(t *testing.T) {
+	f := newFixture(t)
+	yes := f.reply("a@a.example", "a@a.example", "YES")
+	f.now = f.now.Add(time.Hour)
+	no := f.reply("a@a.example", "a@a.example", "NO")
+	if res := f.handle(t, no); res.Outcome != "vote:no" {
+		t.Fatalf("no: %+v", res)
+	}
+	replayed := []byte(strings.Replace(string(yes), "Message-ID: <", "Message-ID: <replayed.", 1))
+	if res := f.handle(t, replayed); res.Outcome != "refused:replay" {
+		t.Errorf("replayed older YES: %+v", res)
+	}
+	old := demo.Message("a@a.example", "", "govbot@mmn.example", "Re: "+f.forms["a@a.example"].Subject, "YES", f.now.AddDate(0, -1, 0))
+	if res := f.handle(t, old); res.Outcome != "refused:replay" {
+		t.Errorf("dated before the ballot: %+v", res)
+	}
+	f.db.View(func(tx *store.Tx) error {
+		if v, _ := tx.Vote("B1", "a"); v == nil || v.Choice != gov.No {
+			t.Errorf("vote now %+v, want NO", v)
+		}
+		return nil
+	})
+}
+
+// A challenge is single-use and expires; CANCEL drops the command.
+func TestSecretariatChallengeIsSingleUseAndExpires(t *testing.T) {
+	w := newWorld(t)
+	paid := func() int {
+		var n int
+		w.db.View(func(tx *store.Tx) error { o, _, _ := tx.Org("b"); n = len(o.Payments); return nil })
+		return n
+	}
+	challenge := func() string {
+		res := w.handle(t, w.msg("info@mmn.example", "payments", "PAID b 2027 USD 15", ""))
+		if !strings.HasPrefix(res.Outcome, "challenge:") {
+			t.Fatalf("no challenge: %+v", res)
+		}
+		return w.token(strings.TrimPrefix(res.Outcome, "challenge:"), "secretariat")
+	}
+	tok := challenge()
+	if res := w.handle(t, w.msg("info@mmn.example", "Re: ["+tok+"]", "CONFIRM", "")); !strings.HasPrefix(res.Outcome, "confirmed:") || paid() != 1 {
+		t.Fatalf("confirm: %+v, payments %d", res, paid())
+	}
+	if res := w.handle(t, w.msg("info@mmn.example", "Re: ["+tok+"] again", "CONFIRM", "")); res.Outcome != "refused:challenge_used" || paid() != 1 {
+		t.Errorf("second use: %+v, payments %d", res, paid())
+	}
+	tok = challenge()
+	if res := w.handle(t, w.msg("info@mmn.example", "Re: ["+tok+"]", "CANCEL", "")); !strings.HasPrefix(res.Outcome, "cancelled:") || paid() != 1 {
+		t.Errorf("cancel: %+v, payments %d", res, paid())
+	}
+	tok = challenge()
+	w.now = w.now.Add(73 * time.Hour)
+	if res := w.handle(t, w.msg("info@mmn.example", "Re: ["+tok+"]", "CONFIRM", "")); res.Outcome != "refused:challenge_expired" || paid() != 1 {
+		t.Errorf("expired: %+v, payments %d", res, paid())
+	}
+}
