@@ -14,13 +14,32 @@ import (
 var (
 	// ErrNotDocx: the file is not a zip holding word/document.xml.
 	ErrNotDocx = errors.New("not a .docx document")
-	// ErrTooLarge: word/document.xml is larger than MaxDocumentXML.
+	// ErrTooLarge: word/document.xml is larger than MaxDocumentXML, or its
+	// text larger than MaxDocxText.
 	ErrTooLarge = errors.New(".docx document too large")
+	// ErrTooComplex: word/document.xml nests elements deeper than
+	// MaxDocxDepth or has more than MaxDocxElements of them.
+	ErrTooComplex = errors.New(".docx document too complex")
 )
 
-// MaxDocumentXML bounds the uncompressed size of word/document.xml that
-// ParseDocx reads (a zip bomb stops here).
-const MaxDocumentXML = 16 << 20
+// Limits of ParseDocx. A .docx past any of them is refused with an error,
+// quickly and in bounded memory, whatever its compressed size: an
+// application form is a few pages, nests tables two or three deep (about 20
+// elements) and holds a few thousand elements.
+const (
+	// MaxDocumentXML bounds the uncompressed size of word/document.xml that
+	// ParseDocx reads (8 MB): an entry declaring more is refused unread, and
+	// reading stops there whatever the entry declared (a zip bomb stops
+	// here).
+	MaxDocumentXML = 8 << 20
+	// MaxDocxDepth bounds how deep the elements of word/document.xml nest.
+	MaxDocxDepth = 64
+	// MaxDocxElements bounds how many elements word/document.xml holds.
+	MaxDocxElements = 200_000
+	// MaxDocxText bounds the text ParseDocx collects (1 MB), table cells'
+	// text counted once for each table they sit in.
+	MaxDocxText = 1 << 20
+)
 
 // ParseDocx reads a form from a .docx file: the text of word/document.xml
 // (paragraphs, tabs and breaks; table rows as tab-separated cells; checkbox
@@ -76,12 +95,14 @@ type textSink struct {
 	cells []string // finished cells of the current row (table rows only)
 }
 
-// docxText returns the text of a document.xml.
+// docxText returns the text of a document.xml; past MaxDocxDepth,
+// MaxDocxElements or MaxDocxText it stops with ErrTooComplex or ErrTooLarge.
 func docxText(r io.Reader) (string, error) {
 	d := xml.NewDecoder(r)
 	d.Strict = false
 	stack := []*textSink{{}} // stack[0] is the body; each open cell pushes
 	top := func() *textSink { return stack[len(stack)-1] }
+	depth, elements, written := 0, 0, 0
 	var (
 		inText     bool // inside w:t
 		skip       int  // depth inside an element whose text is not read
@@ -102,6 +123,12 @@ func docxText(r io.Reader) (string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if depth++; depth > MaxDocxDepth {
+				return flush(stack), fmt.Errorf("%w: elements nested more than %d deep", ErrTooComplex, MaxDocxDepth)
+			}
+			if elements++; elements > MaxDocxElements {
+				return flush(stack), fmt.Errorf("%w: more than %d elements", ErrTooComplex, MaxDocxElements)
+			}
 			if skip > 0 {
 				skip++
 				continue
@@ -146,6 +173,7 @@ func docxText(r io.Reader) (string, error) {
 				}
 			}
 		case xml.EndElement:
+			depth--
 			if skip > 0 {
 				skip--
 				continue
@@ -163,7 +191,11 @@ func docxText(r io.Reader) (string, error) {
 				}
 			case t.Name.Space == nsW && t.Name.Local == "tr":
 				s := top()
-				s.b.WriteString(strings.Join(s.cells, "\t"))
+				row := strings.Join(s.cells, "\t")
+				if written += len(row); written > MaxDocxText {
+					return flush(stack), fmt.Errorf("%w: more than %d bytes of text", ErrTooLarge, MaxDocxText)
+				}
+				s.b.WriteString(row)
 				s.b.WriteString("\n")
 				s.cells = nil
 			case t.Name.Space == nsW && t.Name.Local == "sdt":
@@ -182,6 +214,9 @@ func docxText(r io.Reader) (string, error) {
 			}
 		case xml.CharData:
 			if inText && skip == 0 {
+				if written += len(t); written > MaxDocxText {
+					return flush(stack), fmt.Errorf("%w: more than %d bytes of text", ErrTooLarge, MaxDocxText)
+				}
 				top().b.Write(t)
 			}
 		}

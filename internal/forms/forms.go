@@ -7,6 +7,7 @@
 package forms
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -47,6 +48,50 @@ type Form struct {
 	// Missing lists, in form order, the keys RequiredKeys(Kind) gives that
 	// are empty or unticked.
 	Missing []string
+	// TooLong lists, in form order, the keys whose value was longer than
+	// MaxLen allows. Such a value is not taken: the field is left out of
+	// Fields (and so is Missing when required).
+	TooLong []string
+	// Problems says, in plain English, what was not taken and why, naming
+	// each field by its English label: `"Name of organization" is 812
+	// characters long; at most 200 are accepted`.
+	Problems []string
+}
+
+// Length limits of the forms' fields, in characters (Unicode code points,
+// counted after NFC). A longer value is refused: see Form.TooLong.
+const (
+	// MaxNameLen bounds a name: of the organisation (org_name), of a person
+	// (name, chair, contact_name, alternate_name) and of the endorsing
+	// member (endorser).
+	MaxNameLen = 200
+	// MaxLineLen bounds the other single-line fields: email addresses,
+	// country, phone, fax, website, year founded and annual income.
+	MaxLineLen = 500
+	// MaxTextLen bounds the free-text fields that may run over several
+	// lines: org_description, address, activities, expertise and networks.
+	MaxTextLen = 5000
+	// MaxFormText bounds the text Parse reads, in bytes (512 KB; a filled-in
+	// form is some 10 KB): the rest is not read.
+	MaxFormText = 512 << 10
+)
+
+// MaxLen returns the length limit of the field key, in characters:
+// MaxNameLen, MaxLineLen or MaxTextLen; 0 for a checklist item or a key it
+// does not know.
+func MaxLen(key string) int {
+	i, ok := defIndex[key]
+	switch {
+	case !ok || key == office || defs[i].check:
+		return 0
+	case defs[i].multi:
+		return MaxTextLen
+	}
+	switch key {
+	case "org_name", "name", "chair", "contact_name", "alternate_name", "endorser":
+		return MaxNameLen
+	}
+	return MaxLineLen
 }
 
 // The keys of each form, in form order.
@@ -506,7 +551,18 @@ type parser struct {
 // The commitment (agree_top) is ticked by a ticked box on an agreement line
 // or, with no such box, by the form's own text of agreement ("We agree to
 // the above basic framework principles and Terms of Partnership…").
+//
+// Parse reads at most the first MaxFormText bytes of text (a Problem says
+// so when there is more); a value longer than MaxLen allows is refused (see
+// Form.TooLong).
 func Parse(text string) Form {
+	cut := false
+	if len(text) > MaxFormText {
+		text, cut = text[:MaxFormText], true
+		if i := strings.LastIndexByte(text, '\n'); i > 0 {
+			text = text[:i]
+		}
+	}
 	p := &parser{
 		lines:   prepare(text),
 		fields:  map[string]string{},
@@ -532,7 +588,11 @@ func Parse(text string) Form {
 		}
 		p.plain(t)
 	}
-	return p.finish()
+	f := p.finish()
+	if cut {
+		f.Problems = append(f.Problems, fmt.Sprintf("the text is longer than %d KB; only its first %d KB were read", MaxFormText>>10, MaxFormText>>10))
+	}
+	return f
 }
 
 // field records the label key at line i with rest, reading the value from
@@ -745,6 +805,7 @@ var reEmail = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2
 
 func (p *parser) finish() Form {
 	f := Form{Kind: p.kind(), Fields: p.fields, Checked: p.checked}
+	f.limit()
 	move := func(to, from string) {
 		if f.Fields[to] == "" && f.Fields[from] != "" {
 			f.Fields[to] = f.Fields[from]
@@ -804,4 +865,48 @@ func isYes(v string) bool {
 func firstRune(s string) rune {
 	r, _ := utf8.DecodeRuneInString(s)
 	return r
+}
+
+// limit cleans each value of control characters (a line break kept in the
+// fields that run over several lines) and refuses those longer than MaxLen,
+// in form order.
+func (f *Form) limit() {
+	for _, d := range defs {
+		v, ok := f.Fields[d.key]
+		if !ok {
+			continue
+		}
+		v = strings.TrimSpace(dropControls(v, d.multi))
+		if v == "" {
+			delete(f.Fields, d.key)
+			continue
+		}
+		if n, max := utf8.RuneCountInString(v), MaxLen(d.key); n > max {
+			delete(f.Fields, d.key)
+			f.TooLong = append(f.TooLong, d.key)
+			f.Problems = append(f.Problems, fmt.Sprintf("%q is %d characters long; at most %d are accepted", Label(d.key, "en"), n, max))
+			continue
+		}
+		f.Fields[d.key] = v
+	}
+}
+
+// dropControls removes C0 and C1 control characters from v, turning a tab
+// or CR into a space, and a line feed too unless keepLF is set.
+func dropControls(v string, keepLF bool) string {
+	out := strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' && keepLF:
+			return r
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case r < 0x20 || r >= 0x7f && r <= 0x9f:
+			return -1
+		}
+		return r
+	}, v)
+	if out != v {
+		out = norm.NFC.String(out)
+	}
+	return out
 }

@@ -32,6 +32,22 @@ func checkInvariants(t *testing.T, f Form) {
 		if v == "" || v != strings.TrimSpace(v) {
 			t.Errorf("field %s = %q: empty or untrimmed", k, v)
 		}
+		if n := utf8.RuneCountInString(v); n > MaxLen(k) {
+			t.Errorf("field %s: %d characters, over its limit %d", k, n, MaxLen(k))
+		}
+		for _, r := range v {
+			if (r < 0x20 || r >= 0x7f && r <= 0x9f) && !(r == '\n' && defs[defIndex[k]].multi) {
+				t.Errorf("field %s = %q: control character %U", k, v, r)
+			}
+		}
+	}
+	for _, k := range f.TooLong {
+		if _, ok := f.Fields[k]; ok || MaxLen(k) == 0 {
+			t.Errorf("too long %q: still a field, or a key without a limit", k)
+		}
+	}
+	if len(f.Problems) < len(f.TooLong) {
+		t.Errorf("problems %q for too long %q", f.Problems, f.TooLong)
 	}
 	for k := range f.Checked {
 		if _, ok := defIndex[k]; !ok || !defs[defIndex[k]].check {
@@ -52,6 +68,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("| Name of organization | A |\n| [x] | Constitution |\n> > Email:\n> b@c.d\n")
 	f.Add("Name:\n(if any)\n\n\nAreas of expertise:\n[ ] x ☐ ☒ (x) ( )\n1. 2) a. - * • Tel.: 1\nMMN associate individual 个人 准会员")
 	f.Add("組織名稱：甲\n電子郵件（聯絡人）：a@b.c\n候補聯絡人：乙\n我們同意MMN的合作夥伴條款")
+	f.Add("Name of organization: A\x1fB\u0085\nCountry: " + strings.Repeat("x", MaxLineLen+1))
 	f.Fuzz(func(t *testing.T, text string) {
 		form := Parse(text)
 		checkInvariants(t, form)
@@ -94,6 +111,7 @@ func FuzzDocxText(f *testing.F) {
 	f.Add(w + `<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Name</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>B</w:t><w:tab/><w:br/></w:r></w:p></w:tc></w:tr></w:tbl>`)
 	f.Add(w + `<w:fldChar><w:ffData><w:checkBox><w:checked/></w:checkBox></w:ffData></w:fldChar><w:sym w:font="Wingdings" w:char="F0FE"/><w:delText>x</w:delText>`)
 	f.Add(w + `<w:tc><w:tc><w:tr></w:tr>`)
+	f.Add(w + strings.Repeat(`<w:tbl><w:tr><w:tc>`, 30))
 	f.Fuzz(func(t *testing.T, x string) {
 		text, _ := docxText(strings.NewReader(x))
 		checkInvariants(t, Parse(text))

@@ -156,7 +156,6 @@ func parseForwardBlock(lines []string) (*Message, string, bool) {
 			}
 			f.Header["From"] = append(f.Header["From"], v)
 		case hkDate:
-			f.Date = parseLooseDate(v)
 			f.Header["Date"] = append(f.Header["Date"], v)
 		case hkSubject:
 			f.Subject = v
@@ -168,6 +167,11 @@ func parseForwardBlock(lines []string) (*Message, string, bool) {
 	}
 	if !sawFrom || seen < 2 {
 		return nil, "", false
+	}
+	if d := f.Header["Date"]; len(d) > 0 {
+		// parsed once the block is known to be one: trying every layout
+		// is the costly part of a header line
+		f.Date = parseLooseDate(d[len(d)-1])
 	}
 	body := lines[i:]
 	if quoted {

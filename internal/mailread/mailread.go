@@ -94,9 +94,9 @@ type Options struct {
 	Attachment func(a Attachment, r io.Reader) error
 	// MaxDepth bounds how deep parts may nest: a multipart inside a
 	// multipart, or a message attached inside one, is one level deeper. 0
-	// (or less) means DefaultMaxDepth. Parts deeper than this are skipped
-	// unread and the message gets a Problem ("the message nests parts more
-	// than 20 deep").
+	// (or less) means DefaultMaxDepth. Read stops at the first part deeper
+	// than this, and the message gets a Problem ("the message nests parts
+	// more than 20 deep").
 	MaxDepth int
 	// MaxParts bounds how many parts Read reads, attached messages' parts
 	// included. 0 (or less) means DefaultMaxParts. Read stops at the limit and
@@ -111,6 +111,8 @@ type Options struct {
 	// so far is returned with a Problem ("reading the message took longer
 	// than the time allowed"), without an error.
 	Deadline time.Time
+
+	now func() time.Time // the clock, for tests; nil means time.Now
 }
 
 // Defaults of Options.
@@ -142,6 +144,7 @@ const (
 type budget struct {
 	maxDepth, maxParts, maxAttach int
 	deadline                      time.Time
+	now                           func() time.Time
 
 	parts, attachments int
 
@@ -150,20 +153,22 @@ type budget struct {
 
 // expired reports whether the deadline has passed, remembering it.
 func (b *budget) expired() bool {
-	if !b.late && !b.deadline.IsZero() && time.Now().After(b.deadline) {
+	if !b.late && !b.deadline.IsZero() && b.now().After(b.deadline) {
 		b.late = true
 	}
 	return b.late
 }
 
-// stop reports whether reading must stop: too many parts, or too late.
-func (b *budget) stop() bool { return b.tooManyParts || b.expired() }
+// stop reports whether reading must stop: parts nested too deep, too many
+// parts, or too late. What follows is then skipped by one reader, the one
+// under all the parts' readers.
+func (b *budget) stop() bool { return b.tooDeep || b.tooManyParts || b.expired() }
 
 // problems says which limits were reached, for the top message.
 func (b *budget) problems() []string {
 	var out []string
 	if b.tooDeep {
-		out = append(out, fmt.Sprintf("the message nests parts more than %d deep; the deeper parts were not read", b.maxDepth))
+		out = append(out, fmt.Sprintf("the message nests parts more than %d deep; the rest was not read", b.maxDepth))
 	}
 	if b.tooManyParts {
 		out = append(out, fmt.Sprintf("the message has more than %d parts; the rest were not read", b.maxParts))
@@ -216,7 +221,10 @@ func (l *limitReader) Read(p []byte) (int, error) {
 // set. The cost of Read is linear in the size of the input, whatever its
 // structure. Every string of the Message is inert: see makeInert.
 func Read(r io.Reader, opts Options) (*Message, error) {
-	b := &budget{maxDepth: opts.MaxDepth, maxParts: opts.MaxParts, maxAttach: opts.MaxAttachments, deadline: opts.Deadline}
+	b := &budget{maxDepth: opts.MaxDepth, maxParts: opts.MaxParts, maxAttach: opts.MaxAttachments, deadline: opts.Deadline, now: opts.now}
+	if b.now == nil {
+		b.now = time.Now
+	}
 	if b.maxDepth <= 0 {
 		b.maxDepth = DefaultMaxDepth
 	}
@@ -328,8 +336,9 @@ func junkBeforeHeader(b []byte) int {
 // entity reads one entity (the message itself or a part) and its children;
 // level is how deep it lies. go-message stacks one reader per multipart
 // level, each scanning for its boundary, so every byte costs as many scans
-// as it lies deep: multiparts deeper than MaxDepth are not opened (their
-// bytes are skipped by the level above), which keeps Read linear.
+// as it lies deep: a multipart deeper than MaxDepth is not opened, and
+// reading stops there (Read skips the rest with the reader underneath them
+// all), which keeps Read linear.
 func (rd *reader) entity(e *message.Entity, perr error, top bool, level int) {
 	if rd.abort != nil {
 		return
