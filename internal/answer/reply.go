@@ -3,6 +3,7 @@ package answer
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -150,13 +151,48 @@ func headerBlockEnd(lines []string, i int) int {
 // isAttribution reports whether s (one or more joined lines) reads as an
 // attribution line.
 func isAttribution(s string, first string) bool {
-	if reAttrOn.MatchString(s) || reAttrEnd.MatchString(s) {
+	end := tail(s, 72) // the verbs sit at the end: match there only
+	st := strings.TrimRight(end, " \t")
+	colon := strings.HasSuffix(st, ":") || strings.HasSuffix(st, "：") || strings.HasSuffix(st, "៖")
+	low := strings.ToLower(end)
+	verb := false
+	for _, v := range attrVerbs {
+		if strings.Contains(low, v) {
+			verb = true
+			break
+		}
+	}
+	if colon && verb && reAttrEnd.MatchString(end) {
 		return true
 	}
-	if reAttrEndLoose.MatchString(s) && reHasDate.MatchString(s) {
+	if verb && len(s) > 2 && (strings.EqualFold(s[:2], "on") || s[0] == '-') && reAttrOn.MatchString(s) {
 		return true
 	}
-	return reAttrGen.MatchString(s) && reHasDate.MatchString(s) && !isHeaderLine(first) && len([]rune(s)) > 12
+	if verb && reAttrEndLoose.MatchString(end) && reHasDate.MatchString(s) {
+		return true
+	}
+	return colon && reHasDate.MatchString(s) && !isHeaderLine(first) && utf8.RuneCountInString(s) > 12
+}
+
+// attrVerbs are lower-case pieces of every verb reAttrEnd knows: a cheap test
+// before the regular expressions.
+var attrVerbs = []string{"wrote", "writes", "schrieb", "écrit", "escreveu", "escribió", "scritto", "skrev", "kirjoitti", "napisa", "написал", "пишет",
+	"schreef", "yazdı", "írta", "เขียน", "សរសេរ", "ຂຽນ", "ရေး", "viết", "写道", "寫道", "書きました", "작성"}
+
+// tail returns about the last n bytes of s, starting on a rune boundary and,
+// when possible, at a space.
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := len(s) - n
+	for i < len(s) && !utf8.RuneStart(s[i]) {
+		i++
+	}
+	if j := strings.IndexByte(s[i:], ' '); j >= 0 && j < n/2 {
+		i += j
+	}
+	return s[i:]
 }
 
 // strongStart reports whether a line opens an attribution by itself: a start
