@@ -53,13 +53,13 @@ var (
 	// the same verbs without a colon, or with the Burmese "-": only on a line
 	// that also names a date or an address
 	reAttrEndLoose = regexp.MustCompile(`(?i)(\bwrote|\bschrieb|\ba écrit|\bescreveu|\bescribió|\bha scritto|\bskrev|เขียนว่า|បានសរសេរ|ໄດ້ຂຽນວ່າ|ຂຽນວ່າ|ရေးသားခဲ့သည်|ရေးခဲ့သည်|ရေးခဲ့|đã viết|写道|寫道)\s*[:：៖\-–—]?\s*-*\s*$`)
-	reAttrGen    = regexp.MustCompile(`[:：៖]\s*$`)
-	reHasDate    = regexp.MustCompile(`\d{1,2}[:.]\d{2}|\d{4}|@`)
-	reDateOnly   = regexp.MustCompile(`\d{1,2}[:.]\d{2}|\d{4}`)
-	reAddr       = regexp.MustCompile(`@|<[^>]*$|^[^<]*>`)
-	reSeparator  = regexp.MustCompile(`^[-=]{2,}\s*\pL.*?[-=]{2,}$`)
-	reUnderscore = regexp.MustCompile(`^(_{5,}|-{5,}|={4,}|\*{5,})$`)
-	reUnderOnly  = regexp.MustCompile(`^_{2,}$`)
+	reAttrGen      = regexp.MustCompile(`[:：៖]\s*$`)
+	reHasDate      = regexp.MustCompile(`\d{1,2}[:.]\d{2}|\d{4}|@`)
+	reDateOnly     = regexp.MustCompile(`\d{1,2}[:.]\d{2}|\d{4}`)
+	reAddr         = regexp.MustCompile(`@|<[^>]*$|^[^<]*>`)
+	reSeparator    = regexp.MustCompile(`^[-=]{2,}\s*\pL.*?[-=]{2,}$`)
+	reUnderscore   = regexp.MustCompile(`^(_{5,}|-{5,}|={4,}|\*{5,})$`)
+	reUnderOnly    = regexp.MustCompile(`^_{2,}$`)
 	// a client's wrapping can leave ">:" alone after "… <a@b.c"
 	reBrokenAngle = regexp.MustCompile(`^>\s*[:：]$`)
 	reBeginFwd    = regexp.MustCompile(`(?i)^(begin forwarded message|début du message réexpédié|anfang der weitergeleiteten nachricht|เริ่มข้อความที่ส่งต่อ|bắt đầu tin nhắn được chuyển tiếp|以下是转发的邮件|转发的邮件|轉寄的郵件)\s*[:：]?$`)
