@@ -40,7 +40,9 @@ type Attachment struct {
 	SHA256            string // hex
 }
 
-// Message is what Read makes of a raw message.
+// Message is what Read makes of a raw message. Its strings are inert: valid
+// UTF-8 without C0 or C1 control characters (Text keeps tab and line feed),
+// header-like values on one line (see makeInert).
 type Message struct {
 	From            Address
 	To, Cc, ReplyTo []Address
