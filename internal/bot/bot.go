@@ -293,38 +293,41 @@ func headerSafeID(id string) bool {
 func (b *Bot) OpenBallot(now time.Time, req gov.OpenRequest) (gov.Ballot, error) {
 	var ballot gov.Ballot
 	err := b.DB.Update(now, func(tx *store.Tx) error {
-		orgs, err := tx.Orgs()
-		if err != nil {
-			return err
-		}
-		seats, err := tx.Seats()
-		if err != nil {
-			return err
-		}
-		if req.ID, err = tx.NextBallotID(); err != nil {
-			return err
-		}
-		bal, voters, mails, err := gov.OpenBallot(now, b.env(tx), req, orgs, seats)
-		if err != nil {
-			return err
-		}
-		if err := tx.PutBallot(bal); err != nil {
-			return err
-		}
-		if err := tx.PutVoters(bal.ID, voters); err != nil {
-			return err
-		}
-		if err := b.queue(tx, mails); err != nil {
-			return err
-		}
-		ballot = bal
-		return tx.Audit("ballot.open", bal.ID, "secretariat", fmt.Sprintf("%s; electorate %s (%d); quorum %d; closes %s; fingerprint %s",
-			bal.Title, bal.Electorate, bal.ElectorateSize, bal.Rules.Threshold.HalfPlusOne(bal.QuorumBase), gov.DeadlineDate(bal.ClosesAt, b.Location), bal.Fingerprint))
+		var err error
+		ballot, err = b.openBallot(tx, req, "secretariat")
+		return err
 	})
 	if err == nil {
 		b.kick()
 	}
 	return ballot, err
+}
+
+// openBallot opens a ballot within tx: the one place a ballot is stored with its
+// voters and forms.
+func (b *Bot) openBallot(tx *store.Tx, req gov.OpenRequest, actor string) (gov.Ballot, error) {
+	orgs, seats, err := rosterAndSC(tx)
+	if err != nil {
+		return gov.Ballot{}, err
+	}
+	if req.ID, err = tx.NextBallotID(); err != nil {
+		return gov.Ballot{}, err
+	}
+	bal, voters, mails, err := gov.OpenBallot(tx.Now, b.env(tx), req, orgs, seats)
+	if err != nil {
+		return gov.Ballot{}, err
+	}
+	if err := tx.PutBallot(bal); err != nil {
+		return gov.Ballot{}, err
+	}
+	if err := tx.PutVoters(bal.ID, voters); err != nil {
+		return gov.Ballot{}, err
+	}
+	if err := b.queue(tx, mails); err != nil {
+		return gov.Ballot{}, err
+	}
+	return bal, tx.Audit("ballot.open", bal.ID, actor, fmt.Sprintf("%s; electorate %s (%d); quorum %d; closes %s; fingerprint %s",
+		bal.Title, bal.Electorate, bal.ElectorateSize, bal.Rules.Threshold.HalfPlusOne(bal.QuorumBase), gov.DeadlineDate(bal.ClosesAt, b.Location), bal.Fingerprint))
 }
 
 // RunDue sends the reminders due at now and closes the ballots whose deadline passed.

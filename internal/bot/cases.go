@@ -535,19 +535,9 @@ func (b *Bot) AddDocument(now time.Time, id string, d gov.Document, actor string
 func (b *Bot) ExtendCase(now time.Time, id string, months int, actor string) (gov.Application, error) {
 	var a gov.Application
 	err := b.DB.Update(now, func(tx *store.Tx) error {
-		var ok bool
 		var err error
-		if a, ok, err = tx.Case(id); err != nil {
-			return err
-		} else if !ok || !a.State.Open() || a.DecisionDue.IsZero() {
-			return &gov.Error{Code: "not_extendable", Message: fmt.Sprintf("application %q has no running six-month clock", id)}
-		}
-		a.DecisionDue = gov.EndOfDay(a.DecisionDue.In(b.Location).Add(-time.Nanosecond).AddDate(0, months, 0))
-		a.WarningsSent = nil
-		if err := tx.PutCase(a); err != nil {
-			return err
-		}
-		return tx.Audit("case.extend", a.ID, actor, fmt.Sprintf("decision due %s", gov.DeadlineDate(a.DecisionDue, b.Location)))
+		a, err = b.extendCase(tx, id, months, actor)
+		return err
 	})
 	return a, err
 }

@@ -50,6 +50,7 @@ const (
 	RefNomination RefKind = "nomination" // N<n>: an SC seat's nomination
 	RefChallenge  RefKind = "challenge"  // X<n>: the Secretariat's confirm-by-reply
 	RefChair      RefKind = "chair"      // H:<org>: the SC's election of its chair (a ballot's matter)
+	RefQuery      RefKind = "query"      // no token; HELP or STATUS: answered at once, changes nothing
 	RefNone       RefKind = "none"       // no known token: a command, a contact update, an application
 	refUnknown    RefKind = "unknown"
 )
@@ -111,6 +112,7 @@ type call struct {
 	readErr error
 	at      time.Time
 	docx    []forms.Form
+	csv     [][]byte // CSV attachments (a ROSTER command's file)
 	ref     Ref
 	who     Principal
 }
@@ -165,6 +167,8 @@ func init() {
 		{RefNomination, RoleMember}:      {roles: map[Role]access{RoleMember: own}, what: "a nomination form", handle: (*Bot).nominationMember},
 		{RefNomination, RoleSecretariat}: {roles: map[Role]access{RoleSecretariat: command}, what: "the Secretariat's mail on a nomination", plan: (*Bot).planNominate, handle: (*Bot).nominationSecretariat},
 		{RefChallenge, RoleSecretariat}:  {roles: map[Role]access{RoleSecretariat: own}, what: "a confirmation request", handle: (*Bot).answerChallenge},
+		{RefQuery, RoleSecretariat}:      {roles: map[Role]access{RoleSecretariat: open}, what: "HELP or STATUS", handle: (*Bot).query},
+		{RefQuery, RoleMember}:           {roles: map[Role]access{RoleMember: open}, what: "HELP or STATUS", handle: (*Bot).query},
 		{RefNone, RoleSecretariat}:       {roles: map[Role]access{RoleSecretariat: command}, what: "a Secretariat command", plan: (*Bot).planCommand, handle: (*Bot).secretariatCommand},
 		{RefNone, RoleMember}:            {roles: map[Role]access{RoleMember: open}, what: "a member's mail", handle: (*Bot).memberMail},
 		{RefNone, RoleStranger}:          {roles: map[Role]access{RoleStranger: open}, what: "mail", handle: (*Bot).strangerMail},
@@ -206,6 +210,9 @@ func (b *Bot) classify(tx *store.Tx, msg *mailread.Message) Ref {
 			return ref
 		}
 	}
+	if _, ok := parseCommand(answer.ReplyText(msg.Text), queryVerb); ok {
+		return Ref{Kind: RefQuery}
+	}
 	return Ref{Kind: RefNone}
 }
 
@@ -230,7 +237,7 @@ func (b *Bot) principal(tx *store.Tx, msg *mailread.Message, v trust.Verdict) (P
 // gate checks c against the routes table and, when it may, runs its handler.
 func (b *Bot) gate(tx *store.Tx, c *call) (Result, error) {
 	key := routeKey{c.ref.Kind, c.ref.Role}
-	if c.ref.Kind == RefNone {
+	if c.ref.Kind == RefNone || c.ref.Kind == RefQuery {
 		key.role = c.who.Role
 	}
 	r, ok := routes[key]
@@ -418,7 +425,7 @@ func (b *Bot) answerChallenge(tx *store.Tx, c *call) (Result, error) {
 	p := b.prepare(tx.Now, Inbound{Raw: raw, Received: ch.Created})
 	defer p.removeFiles()
 	p.msg.MessageID = ch.MessageID
-	held := &call{in: p.in, msg: p.msg, readErr: p.readErr, at: p.at, docx: p.docx}
+	held := &call{in: p.in, msg: p.msg, readErr: p.readErr, at: p.at, docx: p.docx, csv: p.csv}
 	held.ref = b.classify(tx, p.msg)
 	held.who = Principal{Role: RoleSecretariat, Address: ch.Address, Verdict: c.who.Verdict, Confirmed: true}
 	res, err := b.gate(tx, held)

@@ -80,6 +80,8 @@ type prepared struct {
 	// docx holds the application forms read from .docx attachments: parsed here,
 	// never inside the write transaction.
 	docx []forms.Form
+	// csv holds CSV attachments up to 2 MB (a ROSTER command's file).
+	csv [][]byte
 	// files are the attachments written to temporary files; commit keeps them
 	// (renamed under their hash) only when the message is accepted.
 	files []tempFile
@@ -125,6 +127,13 @@ func (b *Bot) prepare(now time.Time, in Inbound) (p prepared) {
 			nAttach++
 			if b.Limits.MaxAttachments > 0 && nAttach > b.Limits.MaxAttachments {
 				return nil
+			}
+			if (strings.HasSuffix(strings.ToLower(a.Name), ".csv") || strings.HasPrefix(strings.ToLower(a.ContentType), "text/csv")) && len(p.csv) < 2 {
+				data, err := io.ReadAll(io.LimitReader(r, 2<<20+1))
+				if err == nil && len(data) <= 2<<20 {
+					p.csv = append(p.csv, data)
+				}
+				r = io.MultiReader(bytes.NewReader(data), r)
 			}
 			if strings.HasSuffix(strings.ToLower(a.Name), ".docx") && len(docxData) < 3 {
 				data, err := io.ReadAll(io.LimitReader(r, 5<<20+1))
@@ -444,7 +453,7 @@ func (b *Bot) decide(tx *store.Tx, p prepared) (Result, error) {
 	if n := max(len(msg.Attachments), msg.AttachmentCount); b.Limits.MaxAttachments > 0 && (n > b.Limits.MaxAttachments || msg.TooManyAttachments) {
 		return b.refuse(tx, msg, who.Org, gov.RefusalData{Code: "too_many_attachments", Reason: fmt.Sprintf("the message has %d attachments; the bot accepts at most %d", n, b.Limits.MaxAttachments)}, "")
 	}
-	c := &call{in: in, msg: msg, readErr: p.readErr, at: p.at, docx: p.docx, who: who, ref: b.classify(tx, msg)}
+	c := &call{in: in, msg: msg, readErr: p.readErr, at: p.at, docx: p.docx, csv: p.csv, who: who, ref: b.classify(tx, msg)}
 	if len(msg.Problems) > 0 && (strings.TrimSpace(msg.Text) == "" || c.ref.Kind == RefNone) {
 		return b.unreadable(tx, in, msg, who.Org, c.ref.Token, c.ref.ID)
 	}

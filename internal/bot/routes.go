@@ -206,6 +206,13 @@ func (b *Bot) nominationSecretariat(tx *store.Tx, c *call) (Result, error) {
 // planCommand says what a Secretariat mail without a reference will do: record
 // payments, or open an application from a forwarded form.
 func (b *Bot) planCommand(tx *store.Tx, c *call) (string, *gov.RefusalData, error) {
+	if p, ok := parseCommand(answer.ReplyText(c.msg.Text), secretariatVerb); ok {
+		action, problems, err := mailCommands[p.name].check(b, tx, c, p)
+		if err != nil || len(problems) == 0 {
+			return action, nil, err
+		}
+		return "", &gov.RefusalData{Code: "bad_command", Reason: fmt.Sprintf("%s was not done, nothing changed: %s", p.name, strings.Join(problems, "; "))}, nil
+	}
 	if ms := paidRE.FindAllString(answer.ReplyText(c.msg.Text), -1); len(ms) > 0 {
 		var lines []string
 		for _, m := range ms {
@@ -223,11 +230,25 @@ func (b *Bot) planCommand(tx *store.Tx, c *call) (string, *gov.RefusalData, erro
 		}
 		return fmt.Sprintf("open an application (%s) from the form you forwarded: %s", gov.KindLabel(string(f.Kind)), name), nil, nil
 	}
-	return "", &gov.RefusalData{Code: gov.RefuseNoReference, Reason: "we could not tell which matter your message is about (no reference, no PAID line, no application form)"}, nil
+	first := ""
+	for _, l := range strings.Split(answer.ReplyText(c.msg.Text), "\n") {
+		if f := strings.Fields(l); len(f) > 0 {
+			first = strings.ToUpper(f[0])
+			break
+		}
+	}
+	return "", &gov.RefusalData{Code: gov.RefuseNoReference, Reason: fmt.Sprintf("we could not tell which matter your message is about: %q is not a command, and there is no reference, PAID line or application form (reply HELP for the list of commands)", first)}, nil
 }
 
 // secretariatCommand runs a proven Secretariat command without a reference.
 func (b *Bot) secretariatCommand(tx *store.Tx, c *call) (Result, error) {
+	if p, ok := parseCommand(answer.ReplyText(c.msg.Text), secretariatVerb); ok {
+		lines, err := mailCommands[p.name].run(b, tx, c, p)
+		if err != nil {
+			return Result{}, err
+		}
+		return Result{Outcome: "command:" + strings.ToLower(p.name), Replied: true}, b.commandReply(tx, c, p.name, p.name+": done", lines)
+	}
 	if res, ok, err := b.payments(tx, c.msg); ok || err != nil {
 		return res, err
 	}

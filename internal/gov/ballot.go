@@ -90,6 +90,8 @@ type Ballot struct {
 	Recused  []string  `json:"recused,omitempty"`
 	ClosedAt time.Time `json:"closed_at,omitzero"`
 	Tally    *Tally    `json:"tally,omitempty"`
+	// Cancelled: the Secretariat cancelled the ballot before any vote was cast.
+	Cancelled bool `json:"cancelled,omitempty"`
 }
 
 // Voter is an organisation entitled to vote on a ballot, with the token it was sent.

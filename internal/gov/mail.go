@@ -107,3 +107,24 @@ type ActionNoticeData struct {
 	By     string
 	At     time.Time
 }
+
+// CommandReplyData is the data of the command_reply mail: the answer to a
+// Secretariat's (or an SC member's) command by mail: what was done, or the
+// status asked for.
+type CommandReplyData struct {
+	Command string
+	Title   string
+	Lines   []string
+}
+
+// HelpData is the data of the help mail to a member: what it can do by mail.
+type HelpData struct {
+	Org string
+}
+
+// BallotCancelledData is the data of the ballot_cancelled mail to a ballot's
+// electorate.
+type BallotCancelledData struct {
+	Ballot BallotView
+	Voter  Voter
+}
