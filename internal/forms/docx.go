@@ -48,9 +48,19 @@ const (
 // given to Parse. Deleted revisions, field codes and the fallback copy of
 // alternate content are not read.
 func ParseDocx(r io.ReaderAt, size int64) (Form, error) {
+	text, err := DocxText(r, size)
+	if err != nil {
+		return Form{}, err
+	}
+	return Parse(text), nil
+}
+
+// DocxText returns the text of a .docx file as ParseDocx reads it, within the
+// same limits: for a letter that is not a form (an endorsement, a cover letter).
+func DocxText(r io.ReaderAt, size int64) (string, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return Form{}, fmt.Errorf("%w: %w", ErrNotDocx, err)
+		return "", fmt.Errorf("%w: %w", ErrNotDocx, err)
 	}
 	var doc *zip.File
 	for _, f := range zr.File {
@@ -60,25 +70,25 @@ func ParseDocx(r io.ReaderAt, size int64) (Form, error) {
 		}
 	}
 	if doc == nil {
-		return Form{}, fmt.Errorf("%w: no word/document.xml", ErrNotDocx)
+		return "", fmt.Errorf("%w: no word/document.xml", ErrNotDocx)
 	}
 	if doc.UncompressedSize64 > MaxDocumentXML {
-		return Form{}, ErrTooLarge
+		return "", ErrTooLarge
 	}
 	rc, err := doc.Open()
 	if err != nil {
-		return Form{}, fmt.Errorf("open document.xml: %w", err)
+		return "", fmt.Errorf("open document.xml: %w", err)
 	}
 	defer rc.Close()
 	lr := &io.LimitedReader{R: rc, N: MaxDocumentXML + 1}
 	text, err := docxText(lr)
 	if lr.N <= 0 {
-		return Form{}, ErrTooLarge
+		return "", ErrTooLarge
 	}
 	if err != nil {
-		return Form{}, fmt.Errorf("read document.xml: %w", err)
+		return "", fmt.Errorf("read document.xml: %w", err)
 	}
-	return Parse(text), nil
+	return text, nil
 }
 
 // The WordprocessingML namespaces docxText reads.
