@@ -39,6 +39,7 @@ type Config struct {
 	Secretariat  Secretariat   `yaml:"secretariat"`
 	IMAP         IMAP          `yaml:"imap"`
 	SMTP         SMTP          `yaml:"smtp"`
+	OAuth        OAuth         `yaml:"oauth"`
 	Store        Store         `yaml:"store"`
 	Rules        Rules         `yaml:"rules"`
 	Reminders    Reminders     `yaml:"reminders"`
@@ -104,6 +105,10 @@ type IMAP struct {
 	Host     string `yaml:"host"`
 	Port     int    `yaml:"port"`
 	Security string `yaml:"security"`
+	// Auth is how the bot logs in: password (default; LOGIN with the password
+	// below), or xoauth2 or oauthbearer (SASL with an OAuth 2.0 access token
+	// from the oauth section; no password).
+	Auth     string `yaml:"auth"`
 	Username string `yaml:"username"`
 	// InlinePassword (key "password") is refused unless Host is loopback; use
 	// PasswordFile or PasswordEnv. Read the password with [IMAP.Password].
@@ -128,6 +133,10 @@ type SMTP struct {
 	Host     string `yaml:"host"`
 	Port     int    `yaml:"port"`
 	Security string `yaml:"security"`
+	// Auth is how the bot logs in when Username is set: password (default;
+	// AUTH PLAIN), or xoauth2 or oauthbearer (an OAuth 2.0 access token from
+	// the oauth section).
+	Auth string `yaml:"auth"`
 	// Username, if empty, means no AUTH.
 	Username string `yaml:"username"`
 	// InlinePassword (key "password") is refused unless Host is loopback.
@@ -305,11 +314,12 @@ func Default() Config {
 		IMAP: IMAP{
 			Port:         993,
 			Security:     SecurityTLS,
+			Auth:         AuthPassword,
 			Mailbox:      "INBOX",
 			PollInterval: Duration(2 * time.Minute),
 			Idle:         true,
 		},
-		SMTP:  SMTP{Port: 587, Security: SecuritySTARTTLS},
+		SMTP:  SMTP{Port: 587, Security: SecuritySTARTTLS, Auth: AuthPassword},
 		Store: Store{Path: "./govbot.db"},
 		Rules: Rules{
 			Threshold:         gov.ThresholdFloor,

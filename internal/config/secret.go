@@ -97,6 +97,7 @@ func (c IMAP) LogValue() slog.Value {
 		slog.String("host", c.Host),
 		slog.Int("port", c.Port),
 		slog.String("security", c.Security),
+		slog.String("auth", c.Auth),
 		slog.String("username", c.Username),
 		slog.String("password", passwordSource(c.PasswordFile, c.PasswordEnv, c.InlinePassword)),
 		slog.String("mailbox", c.Mailbox),
@@ -113,6 +114,7 @@ func (c SMTP) LogValue() slog.Value {
 		slog.String("host", c.Host),
 		slog.Int("port", c.Port),
 		slog.String("security", c.Security),
+		slog.String("auth", c.Auth),
 		slog.String("username", c.Username),
 		slog.String("password", passwordSource(c.PasswordFile, c.PasswordEnv, c.InlinePassword)),
 	)

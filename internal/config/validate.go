@@ -40,6 +40,7 @@ func (c *Config) Validate() error {
 	c.validateBot(&p)
 	c.validateIMAP(&p)
 	c.validateSMTP(&p)
+	c.validateOAuth(&p)
 	if strings.TrimSpace(c.Store.Path) == "" {
 		p.add("store.path", "required")
 	}
@@ -295,7 +296,9 @@ func (c *Config) validateIMAP(p *problems) {
 	if strings.TrimSpace(m.Username) == "" {
 		p.add("imap.username", "required")
 	}
-	checkSecrets(p, "imap", m.Host, m.InlinePassword, m.PasswordFile, m.PasswordEnv, true)
+	if !IsOAuth(m.Auth) {
+		checkSecrets(p, "imap", m.Host, m.InlinePassword, m.PasswordFile, m.PasswordEnv, true)
+	}
 	if m.TLSInsecureSkipVerify && m.Host != "" && !IsLoopback(m.Host) {
 		p.add("imap.tls_insecure_skip_verify", "allowed only for a loopback host (tests)")
 	}
@@ -323,7 +326,9 @@ func (c *Config) validateSMTP(p *problems) {
 			p.add("smtp.username", "required when a password is set (no username means no AUTH)")
 		}
 	}
-	checkSecrets(p, "smtp", s.Host, s.InlinePassword, s.PasswordFile, s.PasswordEnv, s.Username != "")
+	if !IsOAuth(s.Auth) {
+		checkSecrets(p, "smtp", s.Host, s.InlinePassword, s.PasswordFile, s.PasswordEnv, s.Username != "")
+	}
 	if s.TLSInsecureSkipVerify && s.Host != "" && !IsLoopback(s.Host) {
 		p.add("smtp.tls_insecure_skip_verify", "allowed only for a loopback host (tests)")
 	}
