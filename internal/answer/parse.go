@@ -37,132 +37,66 @@ const (
 	Attend    Answer = "attend"
 )
 
+// Doubt says why Parse asks again instead of recording an answer.
+type Doubt string
+
+// The doubts Parse reports.
+const (
+	DoubtNone        Doubt = ""
+	DoubtTwoAnswers  Doubt = "two_answers"  // two different answers, e.g. "YES to the first part, NO to the second"
+	DoubtNegated     Doubt = "negated"      // a negated answer word whose meaning is not certain ("we do not disagree")
+	DoubtHedged      Doubt = "hedged"       // a condition or a doubt in the sentence ("if", "maybe", "ถ้า", "如果")
+	DoubtQuestion    Doubt = "question"     // the answer word sits in a question
+	DoubtCorrection  Doubt = "correction"   // a later sentence changes the answer ("sorry, I meant NO")
+	DoubtClosingOnly Doubt = "closing_only" // answer words only in the signature, disclaimer or tagline
+)
+
 // Result is what Parse found in a reply.
 type Result struct {
-	Answer    Answer   // None when nothing was found, or when ambiguous
-	Ambiguous bool     // two different answers found
-	Found     []Answer // every distinct answer seen, in order
+	Answer    Answer   // None when nothing was found, or when the reader asks again
+	Ambiguous bool     // the reader asks again: two answers, or one it is not sure of (see Doubt)
+	Found     []Answer // every distinct answer the answer words read as, in order
 	Reasons   string   // for opinions: the author's text, kept exactly as written (trimmed only)
 	Language  string   // en, th, km, lo, my, vi, zh; "" if unknown
+	Line      string   // the reply line the answer was read from, as written (trimmed); "" without an answer
+	LineNo    int      // its 1-based number in the reply; 0 without an answer
+	Rule      string   // the rule that gave the answer, or why the reader asks again, in plain English
+	Doubt     Doubt    // why the reader asks again; DoubtClosingOnly with no answer found in what was typed
+	Quote     string   // what the reader read, to quote back in a refusal: the lines holding answer words, or the reply's first line
+	Evidence  []Evidence
 }
+
+// Evidence is one answer word the reader met and what became of it; `govbot
+// inspect --explain` prints them.
+type Evidence struct {
+	LineNo  int    `json:"line"`    // 1-based line of the reply
+	Line    string `json:"text"`    // the line, as written
+	Word    string `json:"word"`    // the answer word, lower-cased
+	Answer  Answer `json:"answer"`  // what it reads as ("" when it reads as nothing)
+	Zone    string `json:"zone"`    // top line, body, closing block, form line
+	Rule    string `json:"rule"`    // how it was read
+	Counted bool   `json:"counted"` // whether it counted towards the result
+}
+
+type wordGroup struct {
+	lang  string
+	ans   Answer
+	flags int
+	list  []string
+}
+
+const (
+	flagLoose = 1 << iota // English "no": counts only standing alone (see looseOK)
+	flagAlone             // counts only as the whole phrase: "ใช่", "có", "是"
+	flagNeg               // carries its own negation: "ไม่เห็นด้วย", "不同意"
+)
 
 type keyword struct {
 	text  string // normalised: NFC, lower-case, no zero-width characters
 	ans   Answer
 	lang  string
 	latin bool // needs word boundaries
-	loose bool // English "no": counts only standing alone (see looseOK)
-}
-
-// words lists each kind's keywords as lang:answer:spellings. Longer
-// spellings win at a position, so "ไม่เห็นด้วย" is never also read as
-// "เห็นด้วย", nor "不同意" as "同意". Burmese lists Unicode and the Zawgyi
-// byte spellings of the same words.
-var words = map[Kind][]struct {
-	lang string
-	ans  Answer
-	list []string
-}{
-	KindVote: {
-		{"en", Yes, []string{"yes", "aye", "i approve", "approve", "approved", "in favour", "in favor", "i agree", "agree", "agreed"}},
-		{"en", No, []string{"no", "nay", "disapprove", "disagree", "do not agree", "don't agree", "don’t agree", "not agree", "cannot agree", "can't agree", "could not agree", "vote against", "voted against"}},
-		{"en", Abstain, []string{"abstain", "abstains", "abstained", "abstaining", "abstention", "i abstain"}},
-		{"th", Yes, []string{"เห็นด้วย", "เห็นชอบ", "อนุมัติ"}},
-		{"th", No, []string{"ไม่เห็นด้วย", "ไม่เห็นชอบ", "ไม่อนุมัติ", "คัดค้าน"}},
-		{"th", Abstain, []string{"งดออกเสียง", "งดเว้น"}},
-		{"vi", Yes, []string{"đồng ý", "tán thành", "dong y", "tan thanh"}},
-		{"vi", No, []string{"không đồng ý", "không tán thành", "phản đối", "khong dong y", "khong tan thanh", "phan doi"}},
-		{"vi", Abstain, []string{"phiếu trắng", "bỏ phiếu trắng", "phieu trang", "bo phieu trang", "không bỏ phiếu", "khong bo phieu"}},
-		{"zh", Yes, []string{"同意", "赞成", "贊成"}},
-		{"zh", No, []string{"不同意", "反对", "反對", "不赞成", "不贊成"}},
-		{"zh", Abstain, []string{"弃权", "棄權", "棄权"}},
-		{"km", Yes, []string{"យល់ព្រម", "គាំទ្រ"}},
-		{"km", No, []string{"មិនយល់ព្រម", "មិនគាំទ្រ", "ជំទាស់"}},
-		{"km", Abstain, []string{"អនុប្បវាទ", "អនុបវាទ"}},
-		{"lo", Yes, []string{"ເຫັນດີ", "ເຫັນພ້ອມ"}},
-		{"lo", No, []string{"ບໍ່ເຫັນດີ", "ບໍ່ເຫັນພ້ອມ", "ຄັດຄ້ານ"}},
-		{"lo", Abstain, []string{"ງົດອອກສຽງ"}},
-		{"my", Yes, []string{
-			"\u1011\u1031\u102c\u1000\u103a\u1001\u1036", // ထောက်ခံ
-			"\u101e\u1018\u1031\u102c\u1010\u1030",       // သဘောတူ
-			"\u1031\u1011\u102c\u1000\u1039\u1001\u1036", // Zawgyi ထောက်ခံ
-			"\u101e\u1031\u1018\u102c\u1010\u1030",       // Zawgyi သဘောတူ
-		}},
-		{"my", No, []string{
-			"\u1019\u1011\u1031\u102c\u1000\u103a\u1001\u1036", // မထောက်ခံ
-			"\u1000\u1014\u1037\u103a\u1000\u103d\u1000\u103a", // ကန့်ကွက်
-			"\u101e\u1018\u1031\u102c\u1019\u1010\u1030",       // သဘောမတူ
-			"\u1019\u1031\u1011\u102c\u1000\u1039\u1001\u1036", // Zawgyi မထောက်ခံ
-			"\u1000\u1014\u1039\u1094\u1000\u103c\u1000\u1039", // Zawgyi ကန့်ကွက်
-			"\u1000\u1014\u1037\u1039\u1000\u103c\u1000\u1039", // Zawgyi variant
-			"\u1000\u1014\u1039\u1037\u1000\u103c\u1000\u1039", // Zawgyi variant
-			"\u101e\u1031\u1018\u102c\u1019\u1010\u1030",       // Zawgyi သဘောမတူ
-		}},
-		{"my", Abstain, []string{
-			"\u1000\u103c\u102c\u1038\u1014\u1031", // ကြားနေ
-			"\u107e\u1000\u102c\u1038\u1031\u1014", // Zawgyi ကြားနေ
-			"\u103b\u1000\u102c\u1038\u1031\u1014", // Zawgyi variant
-		}},
-	},
-	KindOpinion: {
-		{"en", Support, []string{"support", "supports", "supported", "we support", "i support", "no objection", "no objections", "in favour", "in favor"}},
-		{"en", Object, []string{"object", "objects", "objection", "objections", "i object", "we object", "oppose", "opposed", "do not support", "don't support", "don’t support", "cannot support", "can't support", "not support"}},
-		{"en", Comment, []string{"comment", "comments", "no opinion"}},
-		{"th", Support, []string{"สนับสนุน", "เห็นด้วย"}},
-		{"th", Object, []string{"คัดค้าน", "ไม่สนับสนุน", "ไม่เห็นด้วย"}},
-		{"th", Comment, []string{"ความเห็น", "ความคิดเห็น", "ข้อคิดเห็น"}},
-		{"vi", Support, []string{"ủng hộ", "đồng ý", "ung ho"}},
-		{"vi", Object, []string{"phản đối", "không ủng hộ", "không đồng ý", "phan doi", "khong ung ho"}},
-		{"vi", Comment, []string{"góp ý", "ý kiến", "nhận xét", "gop y", "y kien"}},
-		{"zh", Support, []string{"支持", "同意", "赞成", "贊成"}},
-		{"zh", Object, []string{"反对", "反對", "不支持", "不同意", "异议", "異議"}},
-		{"zh", Comment, []string{"评论", "評論", "意见", "意見"}},
-		{"km", Support, []string{"គាំទ្រ", "យល់ព្រម"}},
-		{"km", Object, []string{"ជំទាស់", "មិនគាំទ្រ", "មិនយល់ព្រម"}},
-		{"km", Comment, []string{"មតិយោបល់", "យោបល់"}},
-		{"lo", Support, []string{"ສະໜັບສະໜູນ", "ສະຫນັບສະຫນູນ", "ເຫັນດີ"}},
-		{"lo", Object, []string{"ຄັດຄ້ານ", "ບໍ່ສະໜັບສະໜູນ", "ບໍ່ສະຫນັບສະຫນູນ", "ບໍ່ເຫັນດີ"}},
-		{"lo", Comment, []string{"ຄຳເຫັນ", "ຄໍາເຫັນ"}},
-		{"my", Support, []string{"\u1011\u1031\u102c\u1000\u103a\u1001\u1036", "\u1031\u1011\u102c\u1000\u1039\u1001\u1036"}},
-		{"my", Object, []string{
-			"\u1000\u1014\u1037\u103a\u1000\u103d\u1000\u103a", "\u1019\u1011\u1031\u102c\u1000\u103a\u1001\u1036",
-			"\u1000\u1014\u1039\u1094\u1000\u103c\u1000\u1039", "\u1000\u1014\u1037\u1039\u1000\u103c\u1000\u1039",
-			"\u1019\u1031\u1011\u102c\u1000\u1039\u1001\u1036",
-		}},
-		{"my", Comment, []string{"\u1019\u103e\u1010\u103a\u1001\u103b\u1000\u103a", "\u1019\u103d\u1010\u1039\u1001\u103a\u1000\u1039"}}, // မှတ်ချက်
-	},
-	KindReconfirm: {
-		{"en", Reconfirm, []string{"reconfirm", "reconfirmed", "reconfirms", "we reconfirm", "re-confirm", "re-confirmed", "confirm", "confirmed", "we confirm"}},
-		{"en", No, []string{"do not reconfirm", "don't reconfirm", "cannot reconfirm", "withdraw", "we withdraw", "not reconfirm"}},
-		{"th", Reconfirm, []string{"ยืนยัน", "ยืนยันอีกครั้ง"}},
-		{"th", No, []string{"ไม่ยืนยัน", "ถอนตัว"}},
-		{"vi", Reconfirm, []string{"xác nhận lại", "tái xác nhận", "xác nhận", "xac nhan"}},
-		{"vi", No, []string{"không xác nhận", "rút lui", "khong xac nhan"}},
-		{"zh", Reconfirm, []string{"再次确认", "再次確認", "确认", "確認"}},
-		{"zh", No, []string{"不确认", "不確認", "退出"}},
-		{"km", Reconfirm, []string{"បញ្ជាក់ឡើងវិញ", "បញ្ជាក់"}},
-		{"km", No, []string{"មិនបញ្ជាក់"}},
-		{"lo", Reconfirm, []string{"ຢືນຢັນ", "ຢືນຢັນຄືນ"}},
-		{"lo", No, []string{"ບໍ່ຢືນຢັນ"}},
-		{"my", Reconfirm, []string{"\u1021\u1010\u100a\u103a\u1015\u103c\u102f", "\u1021\u1010\u100a\u1039\u103b\u1015\u1033"}}, // အတည်ပြု
-		{"my", No, []string{"\u1019\u1021\u1010\u100a\u103a\u1015\u103c\u102f"}},
-	},
-	KindAttend: {
-		{"en", Attend, []string{"attend", "attending", "will attend", "i will attend", "we will attend", "attendance confirmed"}},
-		{"en", No, []string{"not attend", "cannot attend", "can't attend", "can’t attend", "will not attend", "won't attend", "unable to attend", "not attending"}},
-		{"th", Attend, []string{"เข้าร่วม"}},
-		{"th", No, []string{"ไม่เข้าร่วม", "ไม่สามารถเข้าร่วม"}},
-		{"vi", Attend, []string{"tham dự", "tham gia", "tham du", "tham gia"}},
-		{"vi", No, []string{"không tham dự", "không tham gia", "khong tham du", "khong tham gia"}},
-		{"zh", Attend, []string{"出席", "参加", "參加"}},
-		{"zh", No, []string{"不出席", "不参加", "不參加", "无法出席", "無法出席"}},
-		{"km", Attend, []string{"ចូលរួម"}},
-		{"km", No, []string{"មិនចូលរួម"}},
-		{"lo", Attend, []string{"ເຂົ້າຮ່ວມ"}},
-		{"lo", No, []string{"ບໍ່ເຂົ້າຮ່ວມ"}},
-		{"my", Attend, []string{"\u1010\u1000\u103a\u101b\u1031\u102c\u1000\u103a", "\u1010\u1000\u1039\u1031\u101b\u102c\u1000\u1039"}}, // တက်ရောက်
-		{"my", No, []string{"\u1019\u1010\u1000\u103a\u101b\u1031\u102c\u1000\u103a", "\u1019\u1010\u1000\u1039\u1031\u101b\u102c\u1000\u1039"}},
-	},
+	flags int
 }
 
 var tables = buildTables()
@@ -185,7 +119,7 @@ func buildTables() map[Kind][]keyword {
 		for _, g := range groups {
 			for _, w := range g.list {
 				n := normalize(w)
-				t[k] = append(t[k], keyword{text: n, ans: g.ans, lang: g.lang, latin: isLatin(n), loose: g.lang == "en" && n == "no"})
+				t[k] = append(t[k], keyword{text: n, ans: g.ans, lang: g.lang, latin: isLatin(n), flags: g.flags})
 			}
 		}
 		sort.SliceStable(t[k], func(i, j int) bool { return len(t[k][i].text) > len(t[k][j].text) })
@@ -202,12 +136,160 @@ func isLatin(s string) bool {
 	return true
 }
 
+// apostrophes folds typographic apostrophes so that "don’t" reads as "don't".
+var apostrophes = strings.NewReplacer("’", "'", "‘", "'", "`", "'", "ʼ", "'")
+
 // normalize prepares text for keyword matching: NFC, no zero-width
-// characters, lower-case, typographic apostrophes folded.
+// characters, plain spaces, lower-case, typographic apostrophes folded.
 func normalize(s string) string {
 	s = norm.NFC.String(clean(s))
-	s = strings.ToLower(s)
+	s = apostrophes.Replace(strings.ToLower(s))
 	return norm.NFC.String(s)
+}
+
+// wordList is a list of normalised words, longest first, with their
+// Latin-ness.
+type wordList []keyword
+
+func newWordList(ws []string) wordList {
+	out := make(wordList, 0, len(ws))
+	for _, w := range ws {
+		n := normalize(w)
+		out = append(out, keyword{text: n, latin: isLatin(n)})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i].text) > len(out[j].text) })
+	return out
+}
+
+var (
+	negatorList    = newWordList(negators)
+	windowList     = newWordList(windowWords)
+	postNegList    = newWordList(postNegators)
+	postWindowList = newWordList(postWindow)
+	particleList   = newWordList(particles)
+	fillerList     = newWordList(fillers)
+	hedgeList      = newWordList(hedges)
+	questionList   = newWordList(questionWords)
+	correctionList = newWordList(corrections)
+	nominalBList   = newWordList(nominalBefore)
+	nominalAList   = newWordList(nominalAfter)
+	distantList    = newWordList([]string{"not", "never", "cannot", "neither", "nor", "unable", "hardly", "ไม่", "ยังไม่", "không", "chưa", "chẳng", "khong",
+		"不能", "不会", "不會", "无法", "無法", "没有", "沒有", "不太", "不想", "不愿", "不願", "不打算", "并不", "並不", "绝不", "不是", "មិន", "ពុំ", "គ្មាន", "ບໍ່"})
+)
+
+// endsWith returns the longest word of l that s[:pos] ends with (whole
+// words for Latin ones), and where it starts.
+func (l wordList) endsWith(s string, pos int) (int, string, bool) {
+	for _, w := range l {
+		if !strings.HasSuffix(s[:pos], w.text) {
+			continue
+		}
+		b := pos - len(w.text)
+		if !w.latin && splitsCluster(s, pos) {
+			continue
+		}
+		if w.latin {
+			if r, _ := utf8.DecodeLastRuneInString(s[:b]); b > 0 && isWordRune(r) {
+				continue
+			}
+			if r, _ := utf8.DecodeRuneInString(s[pos:]); w.text != "" && pos < len(s) && isWordRune(r) && isWordRune(lastRune(w.text)) {
+				continue
+			}
+		}
+		return b, w.text, true
+	}
+	return pos, "", false
+}
+
+// startsWith returns the longest word of l that s[pos:] starts with (whole
+// words for Latin ones), and where it ends.
+func (l wordList) startsWith(s string, pos int) (int, string, bool) {
+	for _, w := range l {
+		if !strings.HasPrefix(s[pos:], w.text) {
+			continue
+		}
+		e := pos + len(w.text)
+		if !w.latin && splitsCluster(s, e) {
+			continue
+		}
+		if w.latin {
+			if r, _ := utf8.DecodeRuneInString(s[e:]); e < len(s) && isWordRune(r) {
+				continue
+			}
+			if r, _ := utf8.DecodeLastRuneInString(s[:pos]); pos > 0 && isWordRune(r) {
+				continue
+			}
+		}
+		return e, w.text, true
+	}
+	return pos, "", false
+}
+
+// containsIn reports the first word of l found in s[from:to] (whole words for
+// Latin ones) outside the spans in skip.
+func (l wordList) containsIn(s string, from, to int, skip [][2]int) (string, bool) {
+	if from < 0 {
+		from = 0
+	}
+	if to > len(s) {
+		to = len(s)
+	}
+	for _, w := range l {
+		for off := from; off < to; {
+			i := strings.Index(s[off:to], w.text)
+			if i < 0 {
+				break
+			}
+			b := off + i
+			e := b + len(w.text)
+			off = b + 1
+			for off < len(s) && !utf8.RuneStart(s[off]) {
+				off++
+			}
+			if !w.latin && splitsCluster(s, e) {
+				continue
+			}
+			if w.latin {
+				if r, _ := utf8.DecodeLastRuneInString(s[:b]); b > 0 && isWordRune(r) {
+					continue
+				}
+				if r, _ := utf8.DecodeRuneInString(s[e:]); e < len(s) && isWordRune(r) {
+					continue
+				}
+			}
+			inside := false
+			for _, sp := range skip {
+				if b < sp[1] && e > sp[0] {
+					inside = true
+					break
+				}
+			}
+			if !inside {
+				return w.text, true
+			}
+		}
+	}
+	return "", false
+}
+
+// splitsCluster reports whether a match ending at e in s would cut a
+// syllable: the next rune is a combining mark (Thai, Lao, Khmer, Burmese
+// tone and vowel marks), as "ບໍ" inside "ບໍ່".
+func splitsCluster(s string, e int) bool {
+	if e >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[e:])
+	return unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) || r == '\''
 }
 
 var (
@@ -223,47 +305,58 @@ var (
 func resolveBoxes(text string) string {
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
-		locs := reAnyBox.FindAllStringIndex(l, -1)
-		if locs == nil {
-			continue
-		}
-		var b strings.Builder
-		b.WriteString(l[:locs[0][0]])
-		for j, loc := range locs {
-			end := len(l)
-			if j+1 < len(locs) {
-				end = locs[j+1][0]
-			}
-			box := l[loc[0]:loc[1]]
-			if reTicked.MatchString(box) && !reUnticked.MatchString(box) {
-				b.WriteString(" ")
-				b.WriteString(l[loc[1]:end])
-				b.WriteString(" ")
-			} else {
-				b.WriteString(" ")
-			}
-		}
-		lines[i] = b.String()
+		lines[i], _ = resolveBoxLine(l)
 	}
 	return strings.Join(lines, "\n")
 }
 
-func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+// resolveBoxLine resolves one line's checkboxes and reports whether it held
+// a ticked one.
+func resolveBoxLine(l string) (string, bool) {
+	locs := reAnyBox.FindAllStringIndex(l, -1)
+	if locs == nil {
+		return l, false
+	}
+	ticked := false
+	var b strings.Builder
+	b.WriteString(l[:locs[0][0]])
+	for j, loc := range locs {
+		end := len(l)
+		if j+1 < len(locs) {
+			end = locs[j+1][0]
+		}
+		box := l[loc[0]:loc[1]]
+		if reTicked.MatchString(box) && !reUnticked.MatchString(box) {
+			ticked = true
+			b.WriteString(" ")
+			b.WriteString(l[loc[1]:end])
+			b.WriteString(" ")
+		} else {
+			b.WriteString(" ")
+		}
+	}
+	return b.String(), ticked
 }
 
-var reNoLead = regexp.MustCompile(`(vote|voting|answer|reply|response|choice|is|[:\-–—\]])\s*$`)
+var reNoLead = regexp.MustCompile(`\b(vote|voting|answer|reply|response|choice|is|say|says|opinion)\s*[:\-–—]?\s*$`)
 
 // looseOK reports whether an English "no" stands alone: the rest of its
-// line is empty or starts with punctuation, or a "vote:" or similar leads in.
-// This keeps "no problem" and "no comments" from counting as a vote.
+// line is empty or starts with punctuation or "to" ("NO to the second
+// part"), or a "vote:" or similar leads in. This keeps "no problem" and "no
+// comments" from counting as a vote, and "No. 12 Main Road" too.
 func looseOK(text string, start, end int) bool {
 	rest := text[end:min(len(text), end+16)]
 	if i := strings.IndexByte(rest, '\n'); i >= 0 {
 		rest = rest[:i]
 	}
+	if strings.HasPrefix(rest, ".") && len(strings.TrimLeft(rest[1:], " ")) > 0 && unicode.IsDigit(rune(strings.TrimLeft(rest[1:], " ")[0])) {
+		return false // "No. 12", "no.5"
+	}
 	rest = strings.TrimLeft(rest, " \t")
 	if rest == "" || strings.ContainsAny(rest[:1], ".!?,;:)-/") || strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, "—") {
+		return true
+	}
+	if strings.HasPrefix(rest, "to ") || strings.HasPrefix(rest, "on ") || strings.HasPrefix(rest, "for ") {
 		return true
 	}
 	lead := text[max(0, start-32):start]
@@ -271,111 +364,4 @@ func looseOK(text string, start, end int) bool {
 		lead = lead[i+1:]
 	}
 	return reNoLead.MatchString(lead)
-}
-
-// Parse reads what reply (ReplyText's output) answers for a question of
-// the given kind. Two different answers make it ambiguous, and then Answer
-// is None.
-func Parse(reply string, kind Kind) Result {
-	var res Result
-	text := normalize(resolveBoxes(reply))
-	index := byFirst[kind]
-	langs := map[string]int{}
-	seen := map[Answer]bool{}
-	for i := 0; i < len(text); {
-		matched := false
-		for _, k := range index[text[i]] {
-			if !strings.HasPrefix(text[i:], k.text) {
-				continue
-			}
-			end := i + len(k.text)
-			if k.latin {
-				if r, _ := utf8.DecodeLastRuneInString(text[:i]); i > 0 && isWordRune(r) {
-					continue
-				}
-				if r, _ := utf8.DecodeRuneInString(text[end:]); end < len(text) && isWordRune(r) {
-					continue
-				}
-			}
-			if k.loose && !looseOK(text, i, end) {
-				continue
-			}
-			langs[k.lang]++
-			if !seen[k.ans] {
-				seen[k.ans] = true
-				res.Found = append(res.Found, k.ans)
-			}
-			i = end
-			matched = true
-			break
-		}
-		if !matched {
-			_, n := utf8.DecodeRuneInString(text[i:])
-			i += n
-		}
-	}
-	decisive := res.Found
-	if kind == KindOpinion && (seen[Support] || seen[Object]) && seen[Comment] {
-		decisive = nil
-		for _, a := range res.Found {
-			if a != Comment {
-				decisive = append(decisive, a)
-			}
-		}
-	}
-	switch len(decisive) {
-	case 0:
-	case 1:
-		res.Answer = decisive[0]
-	default:
-		res.Ambiguous = true
-	}
-	if kind == KindOpinion && len(res.Found) > 0 {
-		res.Reasons = strings.TrimSpace(reply)
-	}
-	res.Language = detectLanguage(reply, langs)
-	return res
-}
-
-// detectLanguage guesses the reply's language from its script; Latin text
-// with Vietnamese letters is Vietnamese, and a Vietnamese keyword written
-// without diacritics counts too.
-func detectLanguage(s string, kwLangs map[string]int) string {
-	counts := map[string]int{}
-	latin, viet := 0, 0
-	for _, r := range s {
-		switch {
-		case r >= 0x0E00 && r <= 0x0E7F:
-			counts["th"]++
-		case r >= 0x0E80 && r <= 0x0EFF:
-			counts["lo"]++
-		case r >= 0x1780 && r <= 0x17FF || r >= 0x19E0 && r <= 0x19FF:
-			counts["km"]++
-		case r >= 0x1000 && r <= 0x109F || r >= 0xAA60 && r <= 0xAA7F:
-			counts["my"]++
-		case unicode.Is(unicode.Han, r):
-			counts["zh"]++
-		case r >= 0x1EA0 && r <= 0x1EF9, r == 'ă', r == 'Ă', r == 'đ', r == 'Đ', r == 'ơ', r == 'Ơ', r == 'ư', r == 'Ư':
-			viet++
-			latin++
-		case unicode.Is(unicode.Latin, r):
-			latin++
-		}
-	}
-	best, n := "", 0
-	for _, l := range []string{"th", "km", "lo", "my", "zh"} {
-		if counts[l] > n {
-			best, n = l, counts[l]
-		}
-	}
-	if best != "" {
-		return best
-	}
-	if viet > 0 || kwLangs["vi"] > 0 && kwLangs["en"] == 0 {
-		return "vi"
-	}
-	if latin > 0 {
-		return "en"
-	}
-	return ""
 }

@@ -222,7 +222,7 @@ func attributionAt(lines []string, i int) int {
 		l := strings.TrimSpace(clean(raw))
 		if l == "" {
 			// one blank line may split an attribution that opened strongly
-			if len(parts) == 0 || blank || !(strongStart(parts[0]) && reAddr.MatchString(parts[0])) {
+			if len(parts) == 0 || blank || !strongStart(parts[0]) || endsSentence(parts[len(parts)-1]) {
 				return 0
 			}
 			blank = true
@@ -231,6 +231,9 @@ func attributionAt(lines []string, i int) int {
 		}
 		if reQuoted.MatchString(raw) && !(len(parts) > 0 && reBrokenAngle.MatchString(l)) {
 			return 0
+		}
+		if blank && strongStart(l) {
+			return 0 // the line after the blank opens its own attribution
 		}
 		parts = append(parts, l)
 		s := strings.Join(parts, " ")
@@ -255,17 +258,21 @@ func canOpenAttribution(lines []string, i int) bool {
 	if endsSentence(l) {
 		return false
 	}
-	if j := i + 1; j < len(lines) {
+	if j := nextNonBlank(lines, i+1); j < len(lines) {
 		next := strings.TrimSpace(clean(lines[j]))
 		if strongStart(next) && !reHasDate.MatchString(l) {
 			return false
 		}
-		if strongStart(next) && attributionAt(lines, j) > 0 && !strongStart(l) && !strings.Contains(l, "<") && !strings.Contains(l, "@") {
+		if strongStart(next) && attributionAt(lines, j) > 0 && !strongStart(l) && !reNameAddr.MatchString(l) {
 			return false
 		}
 	}
-	return reHasDate.MatchString(l) || strings.Contains(l, "<") || attrStart.MatchString(l)
+	return reDateOnly.MatchString(l) || strings.Contains(l, "<") || attrStart.MatchString(l)
 }
+
+// reNameAddr is a line holding only a name and an address, "Ann <a@b.org>",
+// which a client may put on its own line before "于 … 写道："
+var reNameAddr = regexp.MustCompile(`^[^:：<]{0,80}<[^<>\s]+@[^<>\s]*>?$`)
 
 // bareAttributionAt returns how many lines (1 or 2, wrapped) form an
 // attribution without a verb or colon ("On 3 Jun 2024, at 10:00, Ann

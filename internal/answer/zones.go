@@ -21,13 +21,24 @@ var (
 	reDisclaimerCue    = regexp.MustCompile(`(?i)(confidential|privileged|intended (solely |only |exclusively )?for|intended recipient|addressee|if you are not|if you have received|received (this|it) in error|in error|notify the sender|notify us|delete (this|the) (e-?mail|message|communication)|delete it|destroy|unauthori[sz]ed|prohibited|strictly forbidden|without (the )?(prior )?(written )?consent|scanned for viruses|virus|liability|ความลับ|ข้อมูลลับ|ผู้รับที่|หากท่านไม่ใช่|หากท่านได้รับ|โดยผิดพลาด|โดยไม่ได้ตั้งใจ|ลบข้อความ|ลบอีเมล|ห้ามมิให้|โดยไม่ได้รับอนุญาต|ความยินยอม|bảo mật|thông tin mật|người nhận|không phải là người nhận|nhận nhầm|do nhầm lẫn|xóa thư|xóa email|nghiêm cấm|không được phép|sự đồng ý|保密|机密|機密|如果您不是|若您不是|误收|誤收|错误地收到|錯誤地收到|立即删除|立即刪除|禁止|未经|未經|收件人以外|仅供|僅供|សម្ងាត់|អ្នកទទួល|ប្រសិនបើអ្នកមិនមែនជា|ប្រសិនបើអ្នកបានទទួល|ដោយច្រឡំ|លុបចោល|ហាមឃាត់|ដោយគ្មានការអនុញ្ញាត|ຄວາມລັບ|ຜູ້ຮັບ|ຖ້າທ່ານບໍ່ແມ່ນ|ໂດຍຜິດພາດ|ລຶບ|ຫ້າມ|ໂດຍບໍ່ໄດ້ຮັບອະນຸຍາດ|လျှို့ဝှက်|လက်ခံသူ|မှားယွင်း|ဖျက်ပစ်|တားမြစ်|ခွင့်ပြုချက်မရှိ)`)
 )
 
+// head returns at most the first n bytes of s, cut on a rune boundary.
+func head(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 // disclaimerParagraphs marks the first line of every paragraph that is a
 // disclaimer: one that opens with a disclaimer heading, or carries two
 // different disclaimer phrases.
 func disclaimerParagraphs(lines []string) map[int]bool {
 	out := map[int]bool{}
 	for i := 0; i < len(lines); {
-		t := strings.TrimSpace(clean(lines[i]))
+		t := strings.TrimSpace(clean(head(lines[i], 200)))
 		if t == "" || reQuoted.MatchString(lines[i]) {
 			i++
 			continue
@@ -39,7 +50,7 @@ func disclaimerParagraphs(lines []string) map[int]bool {
 			seen := map[string]bool{}
 			strong, size := false, 0
 			for j := i; j < end && size < 4000; j++ {
-				l := strings.ToLower(clean(lines[j]))
+				l := strings.ToLower(clean(head(lines[j], 2000)))
 				size += len(l)
 				strong = strong || reDisclaimerStrong.MatchString(l)
 				for _, m := range reDisclaimerCue.FindAllString(l, 8) {
