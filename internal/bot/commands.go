@@ -343,7 +343,17 @@ func (b *Bot) rosterFile(c *call) ([]gov.Org, []string) {
 	if len(c.csv) == 0 {
 		return nil, []string{"no CSV file is attached (the columns of govbot roster export)"}
 	}
-	orgs, err := roster.ParseOrgs(bytes.NewReader(c.csv[0]), b.CountryName, b.Location)
+	country := b.CountryName
+	if country == nil {
+		country = func(c string) (string, bool) {
+			i := slices.IndexFunc(b.Countries, func(x string) bool { return strings.EqualFold(x, c) })
+			if i < 0 {
+				return "", false
+			}
+			return b.Countries[i], true
+		}
+	}
+	orgs, err := roster.ParseOrgs(bytes.NewReader(c.csv[0]), country, b.Location)
 	if err != nil {
 		return nil, strings.Split(strings.TrimSpace(err.Error()), "\n")
 	}

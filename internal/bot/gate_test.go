@@ -27,6 +27,7 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	f := newFixture(t)
+	f.b.Countries = []string{"Burma/Myanmar", "Cambodia", "China", "Lao PDR", "Thailand", "Vietnam"}
 	w := &world{fixture: f}
 	err := f.db.Update(f.now, func(tx *store.Tx) error {
 		w.secret = tx.Secret()
@@ -115,6 +116,10 @@ var gateCases = []gateCase{
 		forgers: []string{"x@evil.example", "a@a.example"}},
 	{route: [2]string{"challenge", "secretariat"}, from: "info@mmn.example", subject: func(w *world) string { return "Re: [" + w.challengeToken() + "]" }, body: "CONFIRM", want: "confirmed:",
 		forgers: []string{"x@evil.example", "a@a.example"}},
+	{route: [2]string{"query", "secretariat"}, from: "info@mmn.example", subject: func(*world) string { return "help" }, body: "HELP", want: "help",
+		forgers: []string{"x@evil.example"}},
+	{route: [2]string{"query", "member"}, from: "b@b.example", subject: func(*world) string { return "status" }, body: "STATUS", want: "status",
+		forgers: []string{"x@evil.example"}},
 	{route: [2]string{"none", "secretariat"}, from: "info@mmn.example", subject: func(*world) string { return "payments" }, body: "PAID b 2027 USD 15", want: "challenge:"},
 	{route: [2]string{"none", "member"}, from: "b@b.example", subject: func(*world) string { return "our alternate" }, body: "Alternate: Dara <dara@b.example>", want: "contact:pending:"},
 	{route: [2]string{"none", "stranger"}, from: "new@ngo.example", subject: func(*world) string { return "Application" }, body: associateForm("new@ngo.example"), want: "case:"},

@@ -706,3 +706,18 @@ func cmdDigest(e *env, args []string) error {
 	_, err = io.WriteString(e.out, text)
 	return err
 }
+
+func cmdBallotCancel(e *env, args []string) error {
+	pos, err := flags(flag.NewFlagSet("ballot cancel", flag.ContinueOnError), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one ballot id")
+	}
+	if err := e.app.Bot.CancelBallot(e.nowTime(), pos[0], "secretariat (cli)"); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.out, "%s cancelled; its electorate is told\n", strings.ToUpper(pos[0]))
+	return nil
+}
