@@ -535,6 +535,7 @@ func cmdInspect(e *env, args []string) error {
 	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "JSON output")
 	kind := fs.String("as", "vote", "read the answer as: vote, opinion, reconfirm, attend")
+	explain := fs.Bool("explain", false, "say which line and which rule gave the answer (or why the bot asks again), and every answer word read")
 	pos, err := flags(fs, args)
 	if err != nil {
 		return err
@@ -612,6 +613,17 @@ func cmdInspect(e *env, args []string) error {
 			})
 		}
 	}
+	if *asJSON && *explain {
+		return writeJSON(e.out, struct {
+			Inspection
+			Line     string            `json:"line"`
+			LineNo   int               `json:"line_no"`
+			Rule     string            `json:"rule"`
+			Doubt    string            `json:"doubt,omitempty"`
+			Quote    string            `json:"quote"`
+			Evidence []answer.Evidence `json:"evidence"`
+		}{in, res.Line, res.LineNo, res.Rule, string(res.Doubt), res.Quote, res.Evidence})
+	}
 	if *asJSON {
 		return writeJSON(e.out, in)
 	}
@@ -630,6 +642,28 @@ func cmdInspect(e *env, args []string) error {
 		fmt.Fprintf(e.out, "Problem:     %s\n", p)
 	}
 	fmt.Fprintf(e.out, "Language:    %s\nAnswer:      %s\n", dash(in.Language), ans)
+	if *explain {
+		if res.Answer != answer.None {
+			fmt.Fprintf(e.out, "Read from:   line %d of the reply part: %q\n", res.LineNo, res.Line)
+		}
+		if res.Doubt != answer.DoubtNone {
+			fmt.Fprintf(e.out, "Asks again:  %s\n", res.Doubt)
+		}
+		fmt.Fprintf(e.out, "Rule:        %s\n", dash(res.Rule))
+		if res.Answer == answer.None && res.Quote != "" {
+			fmt.Fprintf(e.out, "Quoted back: %q\n", res.Quote)
+		}
+		for _, ev := range res.Evidence {
+			got, counted := "nothing", "not counted"
+			if ev.Answer != answer.None {
+				got = strings.ToUpper(string(ev.Answer))
+			}
+			if ev.Counted {
+				counted = "counted"
+			}
+			fmt.Fprintf(e.out, "  line %d (%s): %q reads as %s, %s: %s\n    %q\n", ev.LineNo, ev.Zone, ev.Word, got, counted, ev.Rule, ev.Line)
+		}
+	}
 	if in.Reasons != "" {
 		fmt.Fprintf(e.out, "Reasons:     %s\n", in.Reasons)
 	}
