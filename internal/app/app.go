@@ -82,7 +82,7 @@ func Open(cfg config.Config, o Options) (*App, error) {
 		Batch: cfg.Outbox.Batch,
 	})
 	a.Bot = bot.New(bot.Options{
-		DB: db, Renderer: r, Rules: cfg.Rules.Gov(), Location: loc,
+		DB: db, Renderer: r, Rules: cfg.GovRules(), Location: loc,
 		Address: cfg.Bot.Address, Name: cfg.Bot.Name, Secretariat: cfg.Secretariat.Addresses,
 		SecretariatAuth: cfg.Secretariat.Auth, ChallengeHours: cfg.Secretariat.ChallengeHours,
 		ReminderDays: cfg.Reminders.DaysBefore, ReminderHour: cfg.Reminders.Hour,

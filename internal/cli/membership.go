@@ -70,8 +70,8 @@ func cmdCampaignShow(e *env, args []string) error {
 			done := 0
 			var missing []string
 			for _, o := range orgs {
-				if o.Lapsed {
-					continue
+				if o.Lapsed || o.Kind != gov.Regular {
+					continue // associates owe no re-confirmation (5.2)
 				}
 				if o.ReconfirmedThrough >= c.Year {
 					done++

@@ -168,6 +168,14 @@ type Rules struct {
 	// form on it; that vote's quorum counts the other voting seats (rules.md,
 	// "Conflict of interest"). Default true; false treats it as any other seat.
 	RecuseConcerned bool `yaml:"recuse_concerned"`
+	// VotingRightsScope is which votes a member that has not re-confirmed loses
+	// (5.1.7; rules.md "Who may vote, and when it is checked"): all_ballots
+	// (default: every member ballot, which stands in for the GC) or gc_only.
+	// The right is checked when the vote is cast.
+	VotingRightsScope gov.VotingRightsScope `yaml:"voting_rights_scope"`
+	// QuorumBaseAt is when a member ballot's quorum base is counted: opening
+	// (default: fixed when the ballot opens) or closing.
+	QuorumBaseAt gov.QuorumBaseAt `yaml:"quorum_base_at"`
 }
 
 // Reminders say when the bot reminds those who have not answered.
@@ -259,6 +267,10 @@ type Membership struct {
 	// GCQuorumBase is what "all the membership" counts for the GC quorum (7.1.2):
 	// all_members (default: regular and associate) or regular.
 	GCQuorumBase string `yaml:"gc_quorum_base"`
+	// AssociatesConfirmContacts: when the campaign opens, associates get a form
+	// asking them only to confirm their contacts (no fee, no re-confirmation:
+	// associates are not members, 5.2). Default false: associates get no form.
+	AssociatesConfirmContacts bool `yaml:"associates_confirm_contacts"`
 }
 
 // FeeBand is one fee band.
@@ -328,6 +340,8 @@ func Default() Config {
 			ReconfirmDeadline: "11-30",
 			ObjectionMinWords: 3,
 			RecuseConcerned:   true,
+			VotingRightsScope: gov.VotingRightsAllBallots,
+			QuorumBaseAt:      gov.QuorumBaseAtOpening,
 		},
 		Reminders:    Reminders{DaysBefore: []int{7, 2, 1}, Hour: 9},
 		Trust:        Trust{Policy: "standard"},
@@ -445,6 +459,15 @@ func (r Rules) Gov() gov.Rules {
 		g.ObjectionMinWords = r.ObjectionMinWords
 	}
 	g.RecuseConcerned = r.RecuseConcerned
+	g.VotingRightsScope, g.QuorumBaseAt = r.VotingRightsScope, r.QuorumBaseAt
+	return g
+}
+
+// GovRules returns every setting package gov reads from gov.Rules: the rules
+// section ([Rules.Gov]) and membership.associates_confirm_contacts.
+func (c Config) GovRules() gov.Rules {
+	g := c.Rules.Gov()
+	g.AssociatesConfirmContacts = c.Membership.AssociatesConfirmContacts
 	return g
 }
 

@@ -356,6 +356,16 @@ func (c *Config) validateRules(p *problems) {
 	if r.Validate() != nil {
 		p.add("rules.quorum_base", "%q is not one of %s, %s", c.Rules.QuorumBase, gov.QuorumBaseVoting, gov.QuorumBaseAllRegular)
 	}
+	r = gov.DefaultRules()
+	r.VotingRightsScope = c.Rules.VotingRightsScope
+	if r.Validate() != nil {
+		p.add("rules.voting_rights_scope", "%q is not one of %s, %s", c.Rules.VotingRightsScope, gov.VotingRightsAllBallots, gov.VotingRightsGCOnly)
+	}
+	r = gov.DefaultRules()
+	r.QuorumBaseAt = c.Rules.QuorumBaseAt
+	if r.Validate() != nil {
+		p.add("rules.quorum_base_at", "%q is not one of %s, %s", c.Rules.QuorumBaseAt, gov.QuorumBaseAtOpening, gov.QuorumBaseAtClosing)
+	}
 	if _, _, err := parseMonthDay(c.Rules.ReconfirmDeadline); err != nil {
 		p.add("rules.reconfirm_deadline", "%v", err)
 	}

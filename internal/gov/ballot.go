@@ -82,7 +82,10 @@ type Ballot struct {
 	QuorumBase     int    `json:"quorum_base"`
 	Fingerprint    string `json:"fingerprint"`
 	RemindersSent  []int  `json:"reminders_sent,omitempty"`
-	Closed         bool   `json:"closed"`
+	// QuorumBaseOpened is the quorum base fixed at opening, kept when a member
+	// ballot under Rules.QuorumBaseAt closing counted QuorumBase again at closing.
+	QuorumBaseOpened int  `json:"quorum_base_opened,omitempty"`
+	Closed           bool `json:"closed"`
 	// Case is the application an SC ballot decides, if any.
 	Case string `json:"case,omitempty"`
 	// Recused are the SC seat holders the ballot concerns (a nominee, an applicant),
@@ -263,11 +266,11 @@ func electorate(now time.Time, env Env, e Electorate, orgs []Org, seats []Seat, 
 	default:
 		regular := 0
 		for _, o := range orgs {
-			if o.Kind != Regular {
-				continue
+			if o.Kind != Regular || o.Lapsed {
+				continue // a lapsed organisation is no longer a member (5.1.8)
 			}
 			regular++
-			if env.Rules.HasVotingRights(o, now, env.Location) {
+			if env.Rules.VotesOnBallots(o, now, env.Location) {
 				voters = append(voters, voterOf(o))
 			}
 		}
@@ -468,6 +471,12 @@ const (
 	RefuseUnreadable    = "unreadable"
 	RefuseNotElectorate = "not_in_electorate"
 	RefuseReplay        = "replay"
+	// RefuseNoVotingRights: a member ballot's voter that has not re-confirmed
+	// (5.1.7), checked when the vote is cast.
+	RefuseNoVotingRights = "no_voting_rights"
+	// RefuseLapsed: the organisation's membership lapsed (5.1.8); it must apply
+	// again.
+	RefuseLapsed = "lapsed"
 )
 
 // CastVote decides a reply to ballot b that carried voter's token. prev is voter's
@@ -491,6 +500,10 @@ func CastVote(env Env, b Ballot, voter Voter, prev *Vote, in VoteInput) (*Vote, 
 	case prev != nil && !in.Sent.IsZero() && !prev.Sent.IsZero() && in.Sent.Before(prev.Sent):
 		return refuse(RefuseReplay, fmt.Sprintf("your message is dated %s, earlier than the answer already recorded (dated %s); an older message cannot replace a newer one",
 			in.Sent.In(env.Location).Format("2006-01-02 15:04"), prev.Sent.In(env.Location).Format("2006-01-02 15:04")))
+	case b.Electorate == ElectorateMembers && !b.Rules.VotesOnBallots(*in.Sender, in.At, env.Location):
+		// The right to vote is checked when the vote is cast (5.1.7): the
+		// electorate and the quorum base stay as fixed at opening.
+		return refuse(noVote(env, b.Rules, *in.Sender, in.At, prev))
 	case in.Ambiguous:
 		return refuse(RefuseAmbiguous, "your reply holds more than one answer; please reply with only one of YES, NO or ABSTAIN")
 	case in.Choice == "":
@@ -507,6 +520,24 @@ func CastVote(env Env, b Ballot, voter Voter, prev *Vote, in VoteInput) (*Vote, 
 		Lang: voter.Language, Auto: AutoReplied, InReplyTo: in.MessageID, Token: voter.Token,
 		Data: ReceiptData{Ballot: view, Voter: voter, Choice: in.Choice, RecordedAt: in.At, Replaced: replaced},
 	}
+}
+
+// noVote returns the refusal code and reason of a vote from o, which may not vote
+// on a member ballot at at. An answer recorded while o held the vote still counts.
+func noVote(env Env, r Rules, o Org, at time.Time, prev *Vote) (code, reason string) {
+	switch {
+	case o.Lapsed:
+		return RefuseLapsed, fmt.Sprintf("the membership of %s has lapsed: it was not re-confirmed two years in a row (ToP 5.1.8); a lapsed organisation has no vote, and to become a member again it must apply again", o.Name)
+	case o.Kind != Regular:
+		return RefuseAssociate, "associates give opinions but do not vote (ToP 5.2.2)"
+	}
+	year, deadline := r.LastReconfirmDeadline(at, env.Location)
+	reason = fmt.Sprintf("%s has not re-confirmed its membership for %d (due by the end of %s), so it has no vote until it re-confirms (ToP 5.1.7); reply RECONFIRM to the re-confirmation form, then answer this voting form again",
+		o.Name, year, DeadlineDate(deadline, env.Location))
+	if prev != nil {
+		reason += fmt.Sprintf("; the answer %s recorded on %s, while it held the vote, still counts", strings.ToUpper(string(prev.Choice)), prev.At.In(env.Location).Format("2006-01-02"))
+	}
+	return RefuseNoVotingRights, reason
 }
 
 func langOf(o *Org, fallback string) string {
@@ -613,6 +644,10 @@ type ResultJSON struct {
 	// Recused are the SC seat holders left out of the ballot: it decides on them.
 	Recused []string     `json:"recused,omitempty"`
 	Votes   []ResultLine `json:"votes,omitempty"`
+
+	// QuorumBaseOpened is the base fixed at opening when QuorumBase was counted
+	// again at closing (rules.quorum_base_at: closing).
+	QuorumBaseOpened int `json:"quorum_base_opened,omitempty"`
 }
 
 // Count counts votes.
@@ -639,7 +674,7 @@ func Report(env Env, b Ballot, votes []Vote) ResultJSON {
 	}
 	return ResultJSON{
 		ID: b.ID, Title: b.Title, Question: b.Question, Electorate: b.Electorate,
-		ElectorateSize: b.ElectorateSize, QuorumBase: b.QuorumBase, QuorumRequired: t.QuorumRequired,
+		ElectorateSize: b.ElectorateSize, QuorumBase: b.QuorumBase, QuorumBaseOpened: b.QuorumBaseOpened, QuorumRequired: t.QuorumRequired,
 		Returned: t.Returned(), Yes: t.Yes, No: t.No, Abstain: t.Abstain, QuorumMet: t.QuorumMet,
 		Outcome: t.Outcome, OpenedAt: b.OpenedAt, ClosesAt: b.ClosesAt, ClosesOn: DeadlineDate(b.ClosesAt, env.Location),
 		Threshold: b.Rules.Threshold, Majority: b.Rules.Majority, Fingerprint: b.Fingerprint, Recused: b.Recused,
@@ -649,7 +684,16 @@ func Report(env Env, b Ballot, votes []Vote) ResultJSON {
 // CloseBallot closes b at now: the tally against quorum and majority, the full result
 // to the Secretariat and the SC, and the counts to every organisation on the roster
 // (member ballots) or to the SC alone (SC ballots).
+//
+// A member ballot's quorum base stays as fixed at opening; under Rules.QuorumBaseAt
+// closing it is counted again from the roster as it is now (see [closingBase]).
+// A lapsed organisation (5.1.8) gets no result.
 func CloseBallot(now time.Time, env Env, b Ballot, voters []Voter, votes []Vote, orgs []Org, seats []Seat) (Ballot, []Mail) {
+	if b.Electorate == ElectorateMembers && b.Rules.QuorumBaseAt == QuorumBaseAtClosing {
+		if n := closingBase(now, env, b, voters, orgs); n != b.QuorumBase {
+			b.QuorumBaseOpened, b.QuorumBase = b.QuorumBase, n
+		}
+	}
 	t := b.Rules.Decide(CountVotes(votes), b.QuorumBase)
 	b.Closed, b.ClosedAt, b.Tally = true, now, &t
 
@@ -680,6 +724,9 @@ func CloseBallot(now time.Time, env Env, b Ballot, voters []Voter, votes []Vote,
 	}}
 	if b.Electorate == ElectorateMembers {
 		for _, o := range orgs {
+			if o.Lapsed {
+				continue
+			}
 			for _, addr := range o.MailAddresses() {
 				mails = append(mails, Mail{
 					Kind: "ballot_result_members", Key: "ballot/" + b.ID + "/result/" + o.ID + "/" + addr, Shared: "ballot/" + b.ID + "/result",
@@ -691,4 +738,33 @@ func CloseBallot(now time.Time, env Env, b Ballot, voters []Voter, votes []Vote,
 		}
 	}
 	return b, mails
+}
+
+// closingBase counts a member ballot's quorum base at its closing (Rules.QuorumBaseAt
+// closing), at now or, when the ballot closes late, its last instant: under
+// quorum_base voting, the organisations of its electorate that hold the vote then;
+// under all_regular, every regular member that has not lapsed.
+func closingBase(now time.Time, env Env, b Ballot, voters []Voter, orgs []Org) int {
+	at := now
+	if !at.Before(b.ClosesAt) {
+		at = b.ClosesAt.Add(-time.Nanosecond)
+	}
+	byID := make(map[string]Org, len(orgs))
+	n := 0
+	for _, o := range orgs {
+		byID[o.ID] = o
+		if o.Kind == Regular && !o.Lapsed {
+			n++
+		}
+	}
+	if b.Rules.QuorumBase == QuorumBaseAllRegular {
+		return n
+	}
+	n = 0
+	for _, v := range voters {
+		if o, ok := byID[v.OrgID]; ok && b.Rules.VotesOnBallots(o, at, env.Location) {
+			n++
+		}
+	}
+	return n
 }

@@ -136,6 +136,25 @@ func (r Rules) HasVotingRights(o Org, now time.Time, loc *time.Location) bool {
 	return !o.Joined.IsZero() && !o.Joined.Before(deadline)
 }
 
+// VotesOnBallots reports whether o may vote on a member ballot at now. Under
+// VotingRightsScope gc_only the loss of 5.1.7 applies at the General Conference
+// only, so every regular member that has not lapsed votes; otherwise (all_ballots,
+// the default, and "" in a ballot opened before the setting existed) it is
+// [Rules.HasVotingRights].
+func (r Rules) VotesOnBallots(o Org, now time.Time, loc *time.Location) bool {
+	if r.VotingRightsScope == VotingRightsGCOnly {
+		return o.Kind == Regular && !o.Lapsed
+	}
+	return r.HasVotingRights(o, now, loc)
+}
+
+// MissingAlternate reports whether o is a regular member with no alternate on
+// record: 5.1.3 asks each member organisation for a contact and an alternate.
+// Associates are not members (5.2) and are not asked.
+func (o Org) MissingAlternate() bool {
+	return o.Kind == Regular && NormalizeAddress(o.Alternate.Email) == ""
+}
+
 // EndOfDay returns the instant a deadline on t's calendar day ends: midnight at the
 // start of the next day in t's location. Deadlines are exclusive: a reply at or after
 // EndOfDay is late.

@@ -37,6 +37,32 @@ const (
 	QuorumBaseAllRegular QuorumBase = "all_regular"
 )
 
+// VotingRightsScope says which votes a regular member that has not re-confirmed
+// loses (5.1.7: "their rights to vote at the General Conference").
+type VotingRightsScope string
+
+const (
+	// VotingRightsAllBallots is the default: member ballots by email stand in for
+	// the GC (7.2.16, footnote 4), so the loss applies to every member ballot.
+	VotingRightsAllBallots VotingRightsScope = "all_ballots"
+	// VotingRightsGCOnly: the loss applies at the General Conference only; every
+	// regular member that has not lapsed votes on member ballots.
+	VotingRightsGCOnly VotingRightsScope = "gc_only"
+)
+
+// QuorumBaseAt says when n of a member ballot's quorum is counted (5.1.7, 7.2.16).
+type QuorumBaseAt string
+
+const (
+	// QuorumBaseAtOpening is the default: n is fixed when the ballot opens, so the
+	// roster fingerprint mailed then stays true.
+	QuorumBaseAtOpening QuorumBaseAt = "opening"
+	// QuorumBaseAtClosing counts n again when the ballot closes: under quorum_base
+	// voting, the members of the ballot's electorate that still hold the vote;
+	// under all_regular, every regular member that has not lapsed.
+	QuorumBaseAtClosing QuorumBaseAt = "closing"
+)
+
 // Rules are the settings of rules.md where the ToP is ambiguous. Each is a config key.
 type Rules struct {
 	Threshold  ThresholdRule `json:"threshold"`
@@ -58,6 +84,19 @@ type Rules struct {
 	// seats (rules.md, Thresholds, "Conflict of interest"; the ToP is silent).
 	// Default true; config sc.recuse_concerned.
 	RecuseConcerned bool `json:"recuse_concerned,omitempty"`
+	// VotingRightsScope is which votes a member that has not re-confirmed loses
+	// (5.1.7). The right is checked when a vote is cast. "" (a ballot opened
+	// before this setting existed) reads as the default, all_ballots. Config
+	// rules.voting_rights_scope.
+	VotingRightsScope VotingRightsScope `json:"voting_rights_scope,omitempty"`
+	// QuorumBaseAt is when a member ballot's quorum base is counted; "" reads as
+	// the default, opening. Config rules.quorum_base_at.
+	QuorumBaseAt QuorumBaseAt `json:"quorum_base_at,omitempty"`
+	// AssociatesConfirmContacts: associates, who are not members (5.2) and so are
+	// never asked to re-confirm or pay a fee, get a form asking them to confirm
+	// their contacts when the re-confirmation campaign opens. Default false.
+	// Config membership.associates_confirm_contacts.
+	AssociatesConfirmContacts bool `json:"associates_confirm_contacts,omitempty"`
 }
 
 // DefaultRules returns the defaults of rules.md.
@@ -70,6 +109,8 @@ func DefaultRules() Rules {
 		ReconfirmDay:      30,
 		ObjectionMinWords: 3,
 		RecuseConcerned:   true,
+		VotingRightsScope: VotingRightsAllBallots,
+		QuorumBaseAt:      QuorumBaseAtOpening,
 	}
 }
 
@@ -89,6 +130,16 @@ func (r Rules) Validate() error {
 	case QuorumBaseVoting, QuorumBaseAllRegular:
 	default:
 		return fmt.Errorf("quorum_base %q: want %q or %q", r.QuorumBase, QuorumBaseVoting, QuorumBaseAllRegular)
+	}
+	switch r.VotingRightsScope {
+	case VotingRightsAllBallots, VotingRightsGCOnly:
+	default:
+		return fmt.Errorf("voting_rights_scope %q: want %q or %q", r.VotingRightsScope, VotingRightsAllBallots, VotingRightsGCOnly)
+	}
+	switch r.QuorumBaseAt {
+	case QuorumBaseAtOpening, QuorumBaseAtClosing:
+	default:
+		return fmt.Errorf("quorum_base_at %q: want %q or %q", r.QuorumBaseAt, QuorumBaseAtOpening, QuorumBaseAtClosing)
 	}
 	return nil
 }
