@@ -45,12 +45,22 @@ func cmdRosterImport(e *env, args []string) error {
 	}
 	defer f.Close()
 	cfg := *e.cfg
-	orgs, err := roster.ParseOrgs(f, cfg.CountryName, cfg.Location())
+	orgs, problems, err := roster.ParseOrgsWarn(f, cfg.CountryName, cfg.Location())
 	if err != nil {
 		return fmt.Errorf("%s: nothing imported:\n%w", pos[0], err)
 	}
+	var warnings []string
+	for _, p := range problems {
+		warnings = append(warnings, p.String())
+	}
+	printWarnings := func() {
+		for _, w := range warnings {
+			fmt.Fprintf(e.out, "%s: warning: %s\n", pos[0], w)
+		}
+	}
 	if *dry {
 		fmt.Fprintf(e.out, "%s: %d organisations, no errors (dry run: nothing changed)\n", pos[0], len(orgs))
+		printWarnings()
 		return nil
 	}
 	var added, updated int
@@ -59,12 +69,18 @@ func cmdRosterImport(e *env, args []string) error {
 		if added, updated, err = tx.ImportOrgs(orgs); err != nil {
 			return err
 		}
+		for _, o := range orgs {
+			if o.Lapsed {
+				warnings = append(warnings, fmt.Sprintf("%s has lapsed (ToP 5.1.8) and stays lapsed: to become a member again it must apply again", o.ID))
+			}
+		}
 		return tx.Audit("roster.import", pos[0], "secretariat", fmt.Sprintf("%d added, %d updated", added, updated))
 	})
 	if err != nil {
 		return fmt.Errorf("%s: nothing imported: %w", pos[0], err)
 	}
 	fmt.Fprintf(e.out, "%s: %d organisations added, %d updated\n", pos[0], added, updated)
+	printWarnings()
 	return nil
 }
 
@@ -99,6 +115,17 @@ type Standing struct {
 	VotingRights bool   `json:"voting_rights"`
 	PaidThrough  int    `json:"paid_through,omitempty"`
 	SCSeat       string `json:"sc_seat,omitempty"`
+	// Warnings are what the ToP asks for and the roster lacks, such as a regular
+	// member's alternate (5.1.3).
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// standingWarnings returns what the ToP asks of o and the roster lacks.
+func standingWarnings(o gov.Org) []string {
+	if o.MissingAlternate() && !o.Lapsed {
+		return []string{"no alternate (ToP 5.1.3: a contact and an alternate)"}
+	}
+	return nil
 }
 
 func cmdRosterList(e *env, args []string) error {
@@ -123,7 +150,7 @@ func cmdRosterList(e *env, args []string) error {
 			seatOf[s.OrgID] = s.Seat
 		}
 		for _, o := range orgs {
-			list = append(list, Standing{Org: o, VotingRights: e.app.Bot.Rules.HasVotingRights(o, now, e.cfg.Location()), PaidThrough: o.PaidThrough(), SCSeat: seatOf[o.ID]})
+			list = append(list, Standing{Org: o, VotingRights: e.app.Bot.Rules.HasVotingRights(o, now, e.cfg.Location()), PaidThrough: o.PaidThrough(), SCSeat: seatOf[o.ID], Warnings: standingWarnings(o)})
 		}
 		return nil
 	}); err != nil {
@@ -134,23 +161,36 @@ func cmdRosterList(e *env, args []string) error {
 	}
 	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tKIND\tCOUNTRY\tCONTACT\tALTERNATE\tLANG\tRECONFIRMED\tPAID\tVOTE\tSC\tBOUNCING")
+	var noAlternate []string
 	for _, s := range list {
-		vote := "no"
-		switch {
-		case s.Lapsed:
-			vote = "LAPSED"
-		case s.VotingRights:
-			vote = "yes"
-		}
 		year := func(y int) string {
 			if y > 0 {
 				return strconv.Itoa(y)
 			}
 			return "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Name, s.Kind, s.Country, s.Contact.Email, dash(s.Alternate.Email), s.Language, year(s.ReconfirmedThrough), year(s.PaidThrough), vote, dash(s.SCSeat), dash(strings.Join(s.Bouncing, ",")))
+		vote, reconfirmed, alternate := "no", year(s.ReconfirmedThrough), dash(s.Alternate.Email)
+		switch {
+		case s.Lapsed:
+			// A lapsed organisation is no longer a member (5.1.8): nothing on
+			// its line may read as a current re-confirmation.
+			vote, reconfirmed = "LAPSED", "LAPSED"
+		case s.Kind != gov.Regular:
+			// Associates are not members (5.2): they owe no re-confirmation.
+			reconfirmed = "n/a"
+		case s.VotingRights:
+			vote = "yes"
+		}
+		if len(s.Warnings) > 0 {
+			alternate = "MISSING"
+			noAlternate = append(noAlternate, s.ID)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Name, s.Kind, s.Country, s.Contact.Email, alternate, s.Language, reconfirmed, year(s.PaidThrough), vote, dash(s.SCSeat), dash(strings.Join(s.Bouncing, ",")))
 	}
 	fmt.Fprintf(tw, "\n%d organisations\n", len(list))
+	if len(noAlternate) > 0 {
+		fmt.Fprintf(tw, "warning: %d regular members have no alternate (ToP 5.1.3 asks for a contact and an alternate): %s\n", len(noAlternate), strings.Join(noAlternate, ", "))
+	}
 	return tw.Flush()
 }
 

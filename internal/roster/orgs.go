@@ -49,12 +49,22 @@ var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 // [MaxAddressOctets] octets, language [MaxLanguageRunes], any other column
 // [MaxFieldRunes]; no value may hold a line break or control character.
 // ParseOrgs checks every row and returns every problem as an [*ImportError] with
-// no orgs.
+// no orgs. [ParseOrgsWarn] also returns the warnings.
 func ParseOrgs(r io.Reader, countryName func(string) (string, bool), loc *time.Location) ([]gov.Org, error) {
-	var ps problems
+	orgs, _, err := ParseOrgsWarn(r, countryName, loc)
+	return orgs, err
+}
+
+// ParseOrgsWarn is [ParseOrgs], and also returns the warnings of a file it
+// accepts: what the ToP asks for but an import allows, each with its line. A
+// regular member without an alternate is one (5.1.3: "a contact ... and an
+// alternate"): it is imported, and its re-confirmation form asks for one.
+// Warnings never stop an import.
+func ParseOrgsWarn(r io.Reader, countryName func(string) (string, bool), loc *time.Location) ([]gov.Org, []Problem, error) {
+	var ps, warnings problems
 	present, rows, err := readTable(r, OrgColumns, orgRequired, &ps)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	type seen struct {
 		line int
@@ -89,12 +99,15 @@ func ParseOrgs(r io.Reader, countryName func(string) (string, bool), loc *time.L
 		}
 		if len(ps) == n {
 			orgs = append(orgs, o)
+			if o.MissingAlternate() {
+				warnings.add(rw.line, "alternate_email", "%s is a regular member with no alternate (ToP 5.1.3 asks for a contact and an alternate); imported, and its re-confirmation form asks for one", o.ID)
+			}
 		}
 	}
 	if err := ps.err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return orgs, nil
+	return orgs, warnings, nil
 }
 
 func parseOrg(rw row, present map[string]bool, countryName func(string) (string, bool), loc *time.Location, ps *problems) gov.Org {

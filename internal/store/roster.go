@@ -68,18 +68,20 @@ func (t *Tx) PutOrg(o gov.Org) error {
 }
 
 // ImportOrgs adds or updates every organisation in orgs (re-import updates). It
-// returns how many were added and updated.
+// returns how many were added and updated. An organisation that has lapsed stays
+// lapsed (5.1.8: it must apply again; the roster file has no such column).
 func (t *Tx) ImportOrgs(orgs []gov.Org) (added, updated int, err error) {
 	// Clear the index entries of every org being replaced first, so that two
 	// organisations may swap addresses within one import.
 	idx := t.tx.Bucket(bAddresses)
-	for _, o := range orgs {
+	for i, o := range orgs {
 		old, ok, err := t.Org(o.ID)
 		if err != nil {
 			return 0, 0, err
 		}
 		if ok {
 			updated++
+			orgs[i].Lapsed = o.Lapsed || old.Lapsed
 			for _, a := range old.Addresses() {
 				if err := idx.Delete([]byte(a)); err != nil {
 					return 0, 0, err
