@@ -52,6 +52,7 @@ var commands []*command
 func init() {
 	commands = []*command{
 		{name: "demo", args: "[--keep] [--verbose]", help: "play a whole ballot on built-in IMAP and SMTP servers (no setup, no config)", run: cmdDemo},
+		{name: "version", help: "print govbot's version (module, commit, build time, Go)", run: cmdVersion},
 		{name: "check-config", args: "[--offline]", help: "validate the config; unless --offline, log in to IMAP and SMTP and say what worked", run: cmdCheckConfig},
 		{name: "run", help: "run as a daemon: read mail as it arrives, send reminders and results, deliver the outbox; stops on SIGINT/SIGTERM", run: cmdRun},
 		{name: "once", help: "one full cycle (read new mail, run what is due, send the outbox), then exit; for cron and tests", run: cmdOnce},
@@ -108,6 +109,10 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	fs.StringVar(&e.configPath, "config", "", "config file (default $GOVBOT_CONFIG or ./config.yaml)")
 	nowFlag := fs.String("now", "", "replace the clock with this RFC 3339 time (simulations, tests)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout)
+			return 0
+		}
 		fmt.Fprintf(stderr, "govbot: %v\n\n", err)
 		printUsage(stderr)
 		return 2
@@ -127,14 +132,22 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		e.configPath = "config.yaml"
 	}
 	rest := fs.Args()
-	if len(rest) == 0 || rest[0] == "help" || rest[0] == "-h" || rest[0] == "--help" {
-		printUsage(stdout)
-		if len(rest) == 0 {
-			return 2
+	if len(rest) == 0 {
+		printUsage(stderr)
+		return 2
+	}
+	if rest[0] == "help" {
+		// govbot help [COMMAND…]: usage on standard output, no config needed.
+		if len(rest) == 1 {
+			printUsage(stdout)
+			return 0
 		}
-		return 0
+		return helpFor(rest[1:], stdout, stderr)
 	}
 	cmd, cmdArgs := lookup(rest)
+	if cmd != nil && wantsHelp(cmdArgs) || cmd == nil && wantsHelp(rest) {
+		return helpFor(withoutHelp(rest), stdout, stderr)
+	}
 	if cmd == nil {
 		fmt.Fprintf(stderr, "govbot: unknown command %q%s\n\n", strings.Join(rest[:min(2, len(rest))], " "), suggest(rest))
 		printUsage(stderr)
@@ -214,6 +227,56 @@ func suggest(args []string) string {
 		return "; did you mean one of: " + strings.Join(names, ", ")
 	}
 	return ""
+}
+
+// wantsHelp reports whether args ask for help (-h, -help, --help).
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			return true
+		}
+	}
+	return false
+}
+
+func withoutHelp(args []string) []string {
+	var out []string
+	for _, a := range args {
+		if a != "-h" && a != "-help" && a != "--help" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// helpFor prints the usage of the command named by args, or of every command
+// starting with args[0] (govbot audit --help), to stdout; 0 when found, else 2.
+func helpFor(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		printUsage(stdout)
+		return 0
+	}
+	if cmd, _ := lookup(args); cmd != nil {
+		printCommand(stdout, cmd)
+		return 0
+	}
+	found := false
+	for _, c := range commands {
+		if strings.HasPrefix(c.name, args[0]+" ") {
+			printCommand(stdout, c)
+			found = true
+		}
+	}
+	if found {
+		return 0
+	}
+	fmt.Fprintf(stderr, "govbot: unknown command %q\n\n", strings.Join(args, " "))
+	printUsage(stderr)
+	return 2
+}
+
+func printCommand(w io.Writer, c *command) {
+	fmt.Fprintf(w, "usage: govbot [--config FILE] [--now RFC3339] %s %s\n    %s\n", c.name, c.args, c.help)
 }
 
 func printUsage(w io.Writer) {
