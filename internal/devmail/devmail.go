@@ -55,6 +55,10 @@ type Options struct {
 	Deliver func(from string, to []string, raw []byte)
 	// Logger receives server errors. Default: discard.
 	Logger *slog.Logger
+	// OAuth, when set, adds SASL XOAUTH2 and OAUTHBEARER to both servers: a
+	// token is accepted when OAuth(user, token) returns nil (for IMAP, user must
+	// also be User). PLAIN and LOGIN stay available.
+	OAuth func(user, token string) error
 }
 
 // Sent is a message the SMTP server accepted.
@@ -63,6 +67,8 @@ type Sent struct {
 	To   []string // RCPT TO, in order
 	Raw  []byte   // the message as received (CRLF line endings)
 	At   time.Time
+	// AuthUser is the user the client authenticated as; "" without AUTH.
+	AuthUser string
 }
 
 // Server is a running pair of in-process mail servers. The exported fields
@@ -78,6 +84,7 @@ type Server struct {
 
 	log     *slog.Logger
 	deliver func(from string, to []string, raw []byte)
+	oauth   func(user, token string) error
 
 	mem  *imapmemserver.Server
 	user *imapmemserver.User
@@ -111,6 +118,7 @@ func Start(opts Options) (*Server, error) {
 		BotAddress: opts.BotAddress,
 		log:        opts.Logger,
 		deliver:    opts.Deliver,
+		oauth:      opts.OAuth,
 		sentCh:     make(chan struct{}),
 		serveErrs:  make(chan error, 2),
 	}
@@ -147,7 +155,11 @@ func Start(opts Options) (*Server, error) {
 
 	s.imap = imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return pollingIdle{s.mem.NewSession().(imapserver.SessionIMAP4rev2)}, nil, nil
+			sess := pollingIdle{s.mem.NewSession().(imapserver.SessionIMAP4rev2)}
+			if s.oauth != nil {
+				return oauthSession{sess, s}, nil, nil
+			}
+			return sess, nil, nil
 		},
 		Caps: imap.CapSet{
 			imap.CapIMAP4rev1: {},
@@ -507,27 +519,23 @@ func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
 }
 
 type session struct {
-	s    *Server
-	conn *smtp.Conn
-	from string
-	to   []string
+	s      *Server
+	conn   *smtp.Conn
+	from   string
+	to     []string
+	authed string // the user AUTH logged in, "" without AUTH
 }
 
 var _ smtp.AuthSession = (*session)(nil)
 
-func (ss *session) AuthMechanisms() []string { return []string{sasl.Plain} }
-
-func (ss *session) Auth(mech string) (sasl.Server, error) {
-	if mech != sasl.Plain {
-		return nil, smtp.ErrAuthUnknownMechanism
+func (ss *session) AuthMechanisms() []string {
+	if ss.s.oauth != nil {
+		return []string{sasl.Plain, mechXOAuth2, mechOAuthBearer}
 	}
-	return sasl.NewPlainServer(func(identity, username, password string) error {
-		if (identity != "" && identity != username) || username != ss.s.User || password != ss.s.Password {
-			return smtp.ErrAuthFailed
-		}
-		return nil
-	}), nil
+	return []string{sasl.Plain}
 }
+
+func (ss *session) Auth(mech string) (sasl.Server, error) { return ss.smtpAuth(mech) }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	ss.from, ss.to = from, nil
@@ -555,7 +563,7 @@ func (ss *session) Data(r io.Reader) error {
 	if err := ss.s.takeFault(&ss.s.dataFail); err != nil {
 		return err
 	}
-	m := Sent{From: ss.from, To: append([]string(nil), ss.to...), Raw: raw, At: time.Now()}
+	m := Sent{From: ss.from, To: append([]string(nil), ss.to...), Raw: raw, At: time.Now(), AuthUser: ss.authed}
 	ss.s.record(m)
 	if ss.s.BotAddress != "" {
 		for _, rcpt := range m.To {

@@ -11,8 +11,10 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +22,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message/charset"
+
+	"github.com/mekongmigration/govbot/internal/oauth"
 )
 
 // ProcessedFlag is the keyword set on every handled message.
@@ -48,10 +52,14 @@ type BatchHandler func([]Message) ([]Disposition, error)
 
 // Config says how to reach the mailbox.
 type Config struct {
-	Addr             string // host:port
-	Security         string // tls | starttls | none
-	Username         string
-	Password         string
+	Addr     string // host:port
+	Security string // tls | starttls | none
+	Username string
+	Password string
+	// Auth is how to log in: "" or "password" (LOGIN with Password), or
+	// "xoauth2" or "oauthbearer" (AUTHENTICATE with an access token from Token).
+	Auth             string
+	Token            TokenSource
 	Mailbox          string // default INBOX
 	ProcessedMailbox string // when set, handled messages are moved there
 	// QuarantineMailbox, when set, receives the messages the handler quarantined;
@@ -74,6 +82,15 @@ type Config struct {
 	SpoolBytes int64
 	SpoolDir   string
 	Logger     *slog.Logger
+}
+
+// TokenSource hands out the OAuth 2.0 access tokens of Auth xoauth2 and
+// oauthbearer (an *oauth.Source).
+type TokenSource interface {
+	Token(ctx context.Context) (string, error)
+	// Renew is told that the server refused token refused (why): it returns a
+	// newer token to try once more, or an error when none would do.
+	Renew(ctx context.Context, refused string, why error) (string, error)
 }
 
 // Message is one fetched message.
@@ -113,6 +130,7 @@ type State interface {
 type Source struct {
 	cfg    Config
 	c      *imapclient.Client
+	mech   string // how the current connection logged in
 	newMsg chan struct{}
 	mu     sync.Mutex
 	// marked holds the UIDs this Source has already flagged or moved while the
@@ -162,7 +180,18 @@ func (s *Source) drop() {
 }
 
 // Connect dials and logs in, if not connected.
-func (s *Source) Connect() error {
+func (s *Source) Connect() error { return s.connect(context.Background()) }
+
+// Mechanism names how the connection logged in: LOGIN, XOAUTH2 or OAUTHBEARER
+// ("" when not connected).
+func (s *Source) Mechanism() string {
+	if s.c == nil {
+		return ""
+	}
+	return s.mech
+}
+
+func (s *Source) connect(ctx context.Context) error {
 	if s.c != nil {
 		select {
 		case <-s.c.Closed():
@@ -198,12 +227,85 @@ func (s *Source) Connect() error {
 	if err != nil {
 		return fmt.Errorf("imap dial %s: %w", s.cfg.Addr, err)
 	}
-	if err := c.Login(s.cfg.Username, s.cfg.Password).Wait(); err != nil {
+	if err := s.login(ctx, c); err != nil {
 		c.Close()
-		return fmt.Errorf("imap login as %s: %w", s.cfg.Username, err)
+		return err
 	}
 	s.c = c
 	return nil
+}
+
+// login logs in with the password, or with an access token: when the server
+// refuses the token, once more with a renewed one.
+func (s *Source) login(ctx context.Context, c *imapclient.Client) error {
+	if !oauth.IsMechanism(s.cfg.Auth) {
+		if err := c.Login(s.cfg.Username, s.cfg.Password).Wait(); err != nil {
+			return fmt.Errorf("imap login as %s: %w", s.cfg.Username, err)
+		}
+		s.mech = "LOGIN"
+		return nil
+	}
+	if s.cfg.Token == nil {
+		return fmt.Errorf("imap login as %s: %s needs an OAuth token source", s.cfg.Username, s.cfg.Auth)
+	}
+	probe, err := oauth.NewSASLClient(s.cfg.Auth, "", "", "", 0)
+	if err != nil {
+		return fmt.Errorf("imap login: %w", err)
+	}
+	mech := probe.Mechanism()
+	if !c.Caps().Has(imap.Cap("AUTH=" + mech)) {
+		return fmt.Errorf("imap login as %s: the server does not offer AUTH=%s (imap.auth %s)", s.cfg.Username, mech, s.cfg.Auth)
+	}
+	tok, err := s.cfg.Token.Token(ctx)
+	if err != nil {
+		return fmt.Errorf("imap login as %s with %s: %w", s.cfg.Username, mech, err)
+	}
+	for attempt := 0; ; attempt++ {
+		err := s.authenticate(c, tok)
+		if err == nil {
+			s.mech = mech
+			return nil
+		}
+		var ie *imap.Error
+		if !errors.As(err, &ie) || ie.Type != imap.StatusResponseTypeNo {
+			return fmt.Errorf("imap login as %s with %s: %w", s.cfg.Username, mech, err)
+		}
+		// Refused: an expired or revoked token, or an account the server will
+		// not let in. The source renews the token once; a fresh token refused
+		// again is reported as such.
+		why := fmt.Errorf("imap %s refused %s for %s: %w", s.cfg.Addr, mech, s.cfg.Username, err)
+		tok, err = s.cfg.Token.Renew(ctx, tok, why)
+		if err != nil {
+			return fmt.Errorf("imap login as %s with %s: %w", s.cfg.Username, mech, err)
+		}
+		if attempt > 0 {
+			return why
+		}
+	}
+}
+
+// authenticate runs AUTHENTICATE with the token.
+func (s *Source) authenticate(c *imapclient.Client, token string) error {
+	host, port := splitAddr(s.cfg.Addr)
+	sc, err := oauth.NewSASLClient(s.cfg.Auth, s.cfg.Username, token, host, port)
+	if err != nil {
+		return err
+	}
+	err = c.Authenticate(sc)
+	if err != nil && sc.Status != "" {
+		err = fmt.Errorf("%w (status %s)", err, sc.Status)
+	}
+	return err
+}
+
+// splitAddr splits host:port; a port it cannot read is 0 (left out).
+func splitAddr(addr string) (string, int) {
+	host, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr, 0
+	}
+	port, _ := strconv.Atoi(p)
+	return host, port
 }
 
 // Check logs in, selects the mailbox and reports how many messages it holds.
@@ -244,7 +346,7 @@ func (s *Source) PollBatch(ctx context.Context, st State, handle BatchHandler) (
 }
 
 func (s *Source) poll(ctx context.Context, st State, handle BatchHandler) (int, error) {
-	if err := s.Connect(); err != nil {
+	if err := s.connect(ctx); err != nil {
 		return 0, err
 	}
 	box := s.cfg.Mailbox
