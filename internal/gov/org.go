@@ -163,6 +163,15 @@ func EndOfDay(t time.Time) time.Time {
 	return time.Date(y, m, d+1, 0, 0, 0, 0, t.Location())
 }
 
+// StartOfDay returns midnight at the start of t's calendar day in loc. A date-only
+// value (a term's first or last day, a General Conference's date) is held so: the
+// day it names, at midnight in the network's zone; mail shows the date it holds,
+// never converted to another zone (render's "day").
+func StartOfDay(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
 // DeadlineDate returns the calendar date (YYYY-MM-DD) a deadline from EndOfDay ends.
 func DeadlineDate(closesAt time.Time, loc *time.Location) string {
 	return closesAt.In(loc).Add(-time.Nanosecond).Format("2006-01-02")

@@ -185,7 +185,7 @@ func OpenVacancy(now time.Time, env Env, id, seat, reason string, holder *Seat, 
 	if reason == "resigned" || reason == "left" {
 		n.State = NomReplacement
 		n.Deadline = EndOfDay(local.AddDate(0, 3, 0))
-		n.TermStart = now
+		n.TermStart = StartOfDay(now, env.Location)
 	} else {
 		n.State = NomRecommend
 		n.Deadline = EndOfDay(local.AddDate(0, 0, replacementDays))
@@ -193,7 +193,7 @@ func OpenVacancy(now time.Time, env Env, id, seat, reason string, holder *Seat, 
 			// term_end is the last day of the term: the next one starts the day after.
 			n.TermStart = holder.TermEnd.AddDate(0, 0, 1)
 		} else {
-			n.TermStart = now
+			n.TermStart = StartOfDay(now, env.Location)
 		}
 		// The members of the seat's country are asked to recommend (7.2.16); for a
 		// special seat, every member.
@@ -242,9 +242,10 @@ func NominationNotice(now time.Time, env Env, n Nomination, orgs []Org) (Nominat
 // when that has passed): a renewal counts one more consecutive term. It returns the
 // new seats, the terms that ended (for the history) and the mails to everyone.
 func FillSeat(now time.Time, env Env, n Nomination, seats []Seat, voting bool, orgs []Org, how string) ([]Seat, []SeatTerm, []Mail) {
+	// The term's first day is a date-only value (StartOfDay).
 	start := n.TermStart
-	if start.IsZero() || start.Before(n.OpenedAt) {
-		start = now
+	if start.IsZero() || start.Before(StartOfDay(n.OpenedAt, env.Location)) {
+		start = StartOfDay(now, env.Location)
 	}
 	var ended []SeatTerm
 	var out []Seat
