@@ -119,13 +119,13 @@ func (b *Bot) applyForm(a *gov.Application, f forms.Form) {
 	}
 	get := func(k string) string { return strings.TrimSpace(a.Fields[k]) }
 	if a.Kind == gov.AppAssociateIndividual {
-		a.Name = get("name")
-		a.Contact = gov.Person{Name: get("name"), Email: gov.NormalizeAddress(firstAddress(get("email")))}
+		a.Contact = formPerson(get("name"), get("email"))
+		a.Name = a.Contact.Name
 	} else {
 		a.Name = get("org_name")
 		a.Chair = get("chair")
-		a.Contact = gov.Person{Name: get("contact_name"), Email: gov.NormalizeAddress(firstAddress(get("contact_email")))}
-		a.Alternate = gov.Person{Name: get("alternate_name"), Email: gov.NormalizeAddress(firstAddress(get("alternate_email")))}
+		a.Contact = formPerson(get("contact_name"), get("contact_email"))
+		a.Alternate = formPerson(get("alternate_name"), get("alternate_email"))
 	}
 	if c := get("country"); c != "" {
 		a.Country = c
@@ -161,6 +161,24 @@ func (b *Bot) applyForm(a *gov.Application, f forms.Form) {
 var addrRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
 
 func firstAddress(s string) string { return addrRE.FindString(s) }
+
+// emptyBrackets is what is left of "Name <addr>" or "Name (addr)" once the
+// address is taken out.
+var emptyBrackets = regexp.MustCompile(`[<(\[]\s*(mailto:\s*)?[>)\]]`)
+
+// formPerson is a contact as a form gives it: the name as a person is called,
+// without the address people write into it ("Le Van An <an@myc.example>" is Le
+// Van An), and the address of the address field, or else the one written with
+// the name.
+func formPerson(name, email string) gov.Person {
+	addr := firstAddress(email)
+	if addr == "" {
+		addr = firstAddress(name)
+	}
+	name = emptyBrackets.ReplaceAllString(addrRE.ReplaceAllString(name, ""), "")
+	name = strings.Trim(strings.Join(strings.Fields(name), " "), " \"',;:<>()[]–-")
+	return gov.Person{Name: name, Email: gov.NormalizeAddress(addr)}
+}
 
 func (b *Bot) required(kind string) []string { return forms.RequiredKeys(forms.Kind(kind)) }
 
@@ -414,7 +432,7 @@ func (b *Bot) opinion(tx *store.Tx, in Inbound, msg *mailread.Message, sender *g
 	}
 	env := b.env(tx)
 	op, mails := gov.RecordOpinion(env, a, voter, prev, gov.OpinionInput{
-		At: at, From: msg.From.Email, MessageID: msg.MessageID, Kind: kind, Ambiguous: parsed.Ambiguous, Reasons: parsed.Reasons, Sender: sender,
+		At: at, Recorded: tx.Now, From: msg.From.Email, MessageID: msg.MessageID, Kind: kind, Ambiguous: parsed.Ambiguous, Reasons: parsed.Reasons, Sender: sender,
 	}, orgs, seats)
 	if op == nil {
 		m := mails[0]

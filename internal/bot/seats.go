@@ -464,7 +464,7 @@ func (b *Bot) nominationMessage(tx *store.Tx, msg *mailread.Message, sender *gov
 		if parsed.Ambiguous || parsed.Answer == answer.None {
 			return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseNoAnswer, Reason: "please reply with one of SUPPORT, OBJECT or COMMENT, and your reasons"}, voter.Language)
 		}
-		op := gov.Opinion{OrgID: who, OrgName: voter.Name, Kind: string(parsed.Answer), Reasons: strings.TrimSpace(parsed.Reasons), At: tx.Now, From: from, MessageID: msg.MessageID}
+		op := gov.Opinion{OrgID: who, OrgName: voter.Name, Kind: string(parsed.Answer), Reasons: strings.TrimSpace(parsed.Reasons), At: tx.Now, RecordedAt: tx.Now, From: from, MessageID: msg.MessageID}
 		if err := tx.PutOpinion(n.ID, op); err != nil {
 			return Result{}, err
 		}
