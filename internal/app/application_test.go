@@ -19,6 +19,7 @@ import (
 	"github.com/mekongmigration/govbot/internal/devmail"
 	"github.com/mekongmigration/govbot/internal/gov"
 	"github.com/mekongmigration/govbot/internal/mailread"
+	"github.com/mekongmigration/govbot/internal/render"
 	"github.com/mekongmigration/govbot/internal/store"
 )
 
@@ -86,6 +87,11 @@ func (s *scenario) at(t time.Time) []sentMail {
 			s.t.Fatal(err)
 		}
 		out = append(out, sentMail{To: m.To, Kind: r.Header["X-Govbot-Kind"][0], Subject: r.Subject, Text: r.Text, Raw: m.Raw})
+		// What people read must be right: no mail has a labelled line with
+		// nothing after it ("State:", "Reference:").
+		for _, l := range render.EmptyLabels(r.Subject + "\n\n" + r.Text) {
+			s.t.Errorf("%s to %v: a labelled line without its value: %q", r.Header["X-Govbot-Kind"][0], m.To, l)
+		}
 	}
 	s.seen = len(all)
 	s.sent = append(s.sent, out...)

@@ -285,7 +285,12 @@ those files from the directory named by the config key templates.dir. Translatio
 marked "REVIEW: machine-drafted" have not yet been checked by a native speaker.
 
 Sample data: ballot B1 "Adopt the plan", closing at the end of Monday 15 March 2027
-(Asia/Bangkok), 10 voters, quorum 6; result YES 4, NO 2, ABSTAIN 1.
+(Asia/Bangkok), 10 voters, quorum 6; result YES 4, NO 2, ABSTAIN 1. Application A1 from
+Mekong Youth Centre (Vietnam): its documents all received on Monday 15 February 2027,
+members' opinions until the end of 15 March, the SC's decision due by the end of 15
+August; the SC (6 voting seats, quorum 4) accepts it with YES 4, NO 1. Nomination N1 of
+Border Schools Group for the Thailand seat, whose new term runs from 1 June 2027 to 31 May
+2029 (ToP 7.2.15). Re-confirmation for 2026 due by the end of 30 November 2026.
 Screenshots at phone width: ` + "`GOVBOT_SCREENSHOTS=1 go test ./internal/render -run TestScreenshots -v`" + `
 (needs the Debian packages chromium and fonts-noto-core).
 `

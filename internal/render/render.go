@@ -388,6 +388,23 @@ func fill(pattern string, vars map[string]string) string {
 	})
 }
 
+// lastDay returns an instant on the last day of the deadline t in loc: a deadline
+// at midnight (an exclusive end of day) ends the day before.
+func lastDay(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+		t = t.Add(-time.Nanosecond)
+	}
+	return t
+}
+
+// dateOnly returns noon UTC of the calendar date t holds in its own location, so
+// that formatDate shows that date whatever t's zone and clock time.
+func dateOnly(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 12, 0, 0, 0, time.UTC)
+}
+
 // formatDate writes t in lang's pattern (key "date" or "datetime"). Years are always
 // Gregorian (2027, not the Thai Buddhist 2570), so that every language of a mail
 // shows the same year.
@@ -452,15 +469,21 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 	}
 	return template.FuncMap{
 		"marker": func() string { return block("m", r.opts.Marker(lang)) },
-		// date shows the calendar day a deadline (an exclusive end of day) or an
-		// instant falls on, in the network's zone, in lang's words.
-		"date": func(t time.Time) (string, error) {
-			t = t.In(loc)
-			if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
-				t = t.Add(-time.Nanosecond)
-			}
-			return r.formatDate(lang, "date", t)
-		},
+		// Three kinds of time value reach a mail, and each has its function:
+		//
+		// date shows a deadline: the last day before an exclusive end of day
+		// (gov.EndOfDay), in the network's zone, so a ballot closing at midnight
+		// that starts 16 March shows "15 March".
+		"date": func(t time.Time) (string, error) { return r.formatDate(lang, "date", lastDay(t, loc)) },
+		// day shows a date-only value (a term's first or last day, a General
+		// Conference's date): the calendar date it holds, read in the zone it
+		// was stored in, never converted to another zone and never shifted. A
+		// term starting 1 June 2027 shows "1 June 2027" whatever its clock time.
+		"day": func(t time.Time) (string, error) { return r.formatDate(lang, "date", dateOnly(t)) },
+		// dayOf shows the calendar day an instant (a letter's date, the digest's
+		// date) falls on in the network's zone; an instant at midnight is that day.
+		"dayOf": func(t time.Time) (string, error) { return r.formatDate(lang, "date", t.In(loc)) },
+		// datetime shows an instant with its time of day, in the network's zone.
 		"datetime": func(t time.Time) (string, error) { return r.formatDate(lang, "datetime", t.In(loc)) },
 		"zone":     func() string { return loc.String() },
 		"upper":    func(v any) string { return strings.ToUpper(fmt.Sprint(v)) },
