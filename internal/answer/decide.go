@@ -69,7 +69,7 @@ const (
 
 func readLine(r string) pline {
 	t := strings.TrimSpace(clean(r))
-	pl := pline{raw: strings.TrimSpace(r)}
+	pl := pline{raw: strings.TrimSpace(clean(r))}
 	if t == "" || reQuoted.MatchString(r) || strings.Contains(r, markerOpen) || strings.Contains(r, markerClose) {
 		pl.skip = true
 		return pl
@@ -399,11 +399,22 @@ func zoneLines(lines []pline, raws []string, ms []mention) {
 		}
 		break
 	}
-	if strong && start >= 0 {
+	if start >= 0 {
 		for start < cs && (lines[start].skip || len(byLine[start]) > 0 && !strongSignature(raws[start], strings.TrimSpace(clean(raws[start])))) {
 			start++
 		}
-		cs = min(cs, start)
+	}
+	if start >= 0 && start < cs {
+		if strong {
+			cs = start
+		} else {
+			for k := start; k < cs; k++ {
+				if nameLedRun(lines, raws, k, lead, bareLine) {
+					cs = k
+					break
+				}
+			}
+		}
 	}
 	for i := range lines {
 		switch {
@@ -414,6 +425,17 @@ func zoneLines(lines []pline, raws []string, ms []mention) {
 			lines[i].zone = zoneTop
 		}
 	}
+}
+
+// nameLedRun reports whether the short lines from start on are a signature
+// without a mark only signatures carry: they begin with a name alone on its
+// line, below a blank line, a sign-off or a bare answer.
+func nameLedRun(lines []pline, raws []string, start, lead int, bareLine []bool) bool {
+	if lines[start].skip || !nameLine(strings.TrimSpace(clean(raws[start]))) || start <= lead {
+		return false
+	}
+	p := start - 1
+	return lines[p].skip || bareLine[p] || reSignoff.MatchString(strings.TrimSpace(clean(raws[p])))
 }
 
 // isSentFrom reports a "Sent from my …" footer line, closing wherever it is.

@@ -13,11 +13,11 @@ package answer
 // "approve").
 var words = map[Kind][]wordGroup{
 	KindVote: {
-		{"en", Yes, 0, []string{"yes", "aye", "approve", "approved", "approves", "i approve", "we approve", "in favour", "in favor", "agree", "agreed", "agrees", "i agree", "we agree", "accept", "accepted", "we accept", "endorse", "endorsed", "we endorse",
+		{"en", Yes, 0, []string{"yes", "approve", "approved", "approves", "i approve", "we approve", "in favour", "in favor", "agree", "agreed", "agrees", "i agree", "we agree", "accept", "accepted", "we accept", "endorse", "endorsed", "we endorse",
 			"support", "supports", "we support", "i support", "vote for", "voting for", "we vote for"}},
 		{"en", Yes, flagAlone, []string{"for"}},
 		{"en", No, flagAlone, []string{"against"}},
-		{"en", No, 0, []string{"nay", "disapprove", "disapproved", "disagree", "disagreed", "reject", "rejected", "we reject", "oppose", "opposed", "we oppose", "object", "we object", "objection", "objections", "vote against", "voted against", "voting against", "we are against", "i am against", "against it", "against this", "against the proposal", "against the motion"}},
+		{"en", No, 0, []string{"disapprove", "disapproved", "disagree", "disagreed", "reject", "rejected", "we reject", "oppose", "opposed", "we oppose", "object", "we object", "objection", "objections", "vote against", "voted against", "voting against", "we are against", "i am against", "against it", "against this", "against the proposal", "against the motion"}},
 		{"en", No, flagLoose, []string{"no"}},
 		{"en", Abstain, 0, []string{"abstain", "abstains", "abstained", "abstaining", "abstention", "i abstain", "we abstain"}},
 		{"th", Yes, 0, []string{"เห็นด้วย", "เห็นชอบ", "อนุมัติ"}},

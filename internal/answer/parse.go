@@ -63,6 +63,7 @@ type Result struct {
 	Rule      string   // the rule that gave the answer, or why the reader asks again, in plain English
 	Doubt     Doubt    // why the reader asks again; DoubtClosingOnly with no answer found in what was typed
 	Quote     string   // what the reader read, to quote back in a refusal: the lines holding answer words, or the reply's first line
+	Option    int      // ParseOption: the option chosen (1-based); 0 for none, or ABSTAIN in Answer
 	Evidence  []Evidence
 }
 

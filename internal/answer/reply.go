@@ -41,7 +41,7 @@ func Marker(lang string) string {
 // text carries between words, and soft hyphens; it turns the Unicode spaces
 // (no-break, narrow, ideographic) into plain ones.
 var zeroWidth = strings.NewReplacer("\u200b", "", "\u200c", "", "\u200d", "", "\u2060", "", "\ufeff", "", "\u00ad", "",
-	"\u00a0", " ", "\u202f", " ", "\u2007", " ", "\u2009", " ", "\u3000", " ")
+	"\u00a0", " ", "\u202f", " ", "\u2007", " ", "\u2009", " ", "\u3000", " ", "&nbsp;", " ")
 
 func clean(s string) string { return zeroWidth.Replace(s) }
 

@@ -129,3 +129,20 @@ func nameLike(t string) bool {
 	}
 	return len(strings.Fields(t)) <= 8
 }
+
+// nameLine reports whether t looks like a person's name on its own line:
+// one to four words, no digits, no sentence punctuation; Latin words
+// capitalised.
+func nameLine(t string) bool {
+	f := strings.Fields(strings.TrimRight(t, ","))
+	if len(f) == 0 || len(f) > 4 || utf8.RuneCountInString(t) > 40 || strings.ContainsAny(t, ".!?:;()[]<>@/0123456789") {
+		return false
+	}
+	for _, w := range f {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.Is(unicode.Latin, r) && !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}
