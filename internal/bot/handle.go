@@ -475,7 +475,15 @@ func (b *Bot) vote(tx *store.Tx, c *call) (Result, error) {
 		return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseNoReference, Reason: "the reference in your message does not match an open ballot"}, "")
 	}
 	var choice gov.Choice
-	parsed := answer.Parse(answer.ReplyText(msg.Text), answer.KindVote)
+	var parsed answer.Result
+	if len(bal.Options) > 0 {
+		parsed = answer.ParseOption(answer.ReplyText(msg.Text), bal.Options)
+		if parsed.Option > 0 {
+			choice = gov.OptionChoice(parsed.Option)
+		}
+	} else {
+		parsed = answer.Parse(answer.ReplyText(msg.Text), answer.KindVote)
+	}
 	switch parsed.Answer {
 	case answer.Yes:
 		choice = gov.Yes
@@ -492,7 +500,7 @@ func (b *Bot) vote(tx *store.Tx, c *call) (Result, error) {
 		return Result{}, err
 	}
 	vote, reply := gov.CastVote(b.env(tx), bal, voter, prev, gov.VoteInput{
-		At: c.at, From: msg.From.Email, MessageID: msg.MessageID, Choice: choice, Ambiguous: parsed.Ambiguous, Sender: sender, Sent: msg.Date,
+		At: c.at, From: msg.From.Email, MessageID: msg.MessageID, Choice: choice, Ambiguous: parsed.Ambiguous, Sender: sender, Sent: msg.Date, Line: parsed.Line,
 	})
 	if vote == nil {
 		d := reply.Data.(gov.RefusalData)

@@ -95,6 +95,10 @@ type Ballot struct {
 	Tally    *Tally    `json:"tally,omitempty"`
 	// Cancelled: the Secretariat cancelled the ballot before any vote was cast.
 	Cancelled bool `json:"cancelled,omitempty"`
+	// Options are the choices of an options ballot (2-9; nil for YES/NO), Rule
+	// how it picks one.
+	Options []string   `json:"options,omitempty"`
+	Rule    OptionRule `json:"rule,omitempty"`
 }
 
 // Voter is an organisation entitled to vote on a ballot, with the token it was sent.
@@ -130,6 +134,9 @@ type BallotView struct {
 	ElectorateSize      int
 	QuorumRequired      int
 	Fingerprint         string
+	// Options and Rule: an options ballot's choices and rule (nil: YES/NO).
+	Options []string
+	Rule    OptionRule
 }
 
 // View returns what templates show of b.
@@ -138,7 +145,7 @@ func (b Ballot) View(loc *time.Location) BallotView {
 		ID: b.ID, Title: b.Title, Question: b.Question, Electorate: b.Electorate,
 		ClosesAt: b.ClosesAt, ClosesOn: DeadlineDate(b.ClosesAt, loc),
 		ElectorateSize: b.ElectorateSize, QuorumRequired: b.Rules.Threshold.HalfPlusOne(b.QuorumBase),
-		Fingerprint: b.Fingerprint,
+		Fingerprint: b.Fingerprint, Options: b.Options, Rule: b.Rule,
 	}
 }
 
@@ -165,6 +172,10 @@ type OpenRequest struct {
 	// get no voting form and no ballot_opened, and the quorum counts the other
 	// voting seats; the Secretariat's addresses are never left out.
 	Concerned []string
+	// Options make an options ballot (2-9 choices; nil: YES/NO); Rule picks the
+	// outcome (majority, the default, or plurality).
+	Options []string
+	Rule    OptionRule
 }
 
 // FormData is the data of a ballot_form and ballot_reminder mail.
@@ -202,6 +213,9 @@ func OpenBallot(now time.Time, env Env, req OpenRequest, orgs []Org, seats []Sea
 	if !closesAt.After(now) {
 		problems = append(problems, fmt.Sprintf("closing date %s has already passed", DeadlineDate(closesAt, loc)))
 	}
+	if err := checkOptions(req.Options, req.Rule); err != nil {
+		problems = append(problems, err.Error())
+	}
 	if len(problems) > 0 {
 		return Ballot{}, nil, nil, errorf("invalid_ballot", strings.Join(problems, "; "))
 	}
@@ -218,6 +232,15 @@ func OpenBallot(now time.Time, env Env, req OpenRequest, orgs []Org, seats []Sea
 		ID: req.ID, Title: strings.TrimSpace(req.Title), Question: strings.TrimSpace(req.Question),
 		Electorate: req.Electorate, OpenedAt: now, ClosesAt: closesAt, Rules: env.Rules,
 		ElectorateSize: len(voters), QuorumBase: base, Case: req.Case, Recused: recused,
+	}
+	if len(req.Options) > 0 {
+		for _, o := range req.Options {
+			b.Options = append(b.Options, strings.Join(strings.Fields(o), " "))
+		}
+		b.Rule = req.Rule
+		if b.Rule == "" {
+			b.Rule = OptionMajority
+		}
 	}
 	for i := range voters {
 		voters[i].Token = Token(env.Secret, b.ID, voters[i].OrgID)
@@ -435,6 +458,8 @@ type VoteInput struct {
 	// Sent is the message's Date header (zero if none): a message dated before the
 	// vote it would replace, or before the ballot opened, is a replay.
 	Sent time.Time
+	// Line is the reply's line the answer was read from, shown in the receipt.
+	Line string
 }
 
 // ReplaySlack is how far a message's Date may lie before the ballot's opening (the
@@ -448,6 +473,19 @@ type ReceiptData struct {
 	Choice     Choice
 	RecordedAt time.Time
 	Replaced   Choice // the answer this one replaced, or ""
+	// Option and ReplacedOption name the options of an options ballot ("" for
+	// ABSTAIN and on YES/NO ballots).
+	Option, ReplacedOption string
+	// Line is the line of the reply the answer was read from, as written.
+	Line string
+}
+
+// optionText is the text of the option c stands for on b, "" if none.
+func (b Ballot) optionText(c Choice) string {
+	if n := c.Option(); n > 0 && n <= len(b.Options) {
+		return b.Options[n-1]
+	}
+	return ""
 }
 
 // RefusalData is the data of a refusal mail. Code names the reason.
@@ -504,10 +542,18 @@ func CastVote(env Env, b Ballot, voter Voter, prev *Vote, in VoteInput) (*Vote, 
 		// The right to vote is checked when the vote is cast (5.1.7): the
 		// electorate and the quorum base stay as fixed at opening.
 		return refuse(noVote(env, b.Rules, *in.Sender, in.At, prev))
+	case in.Ambiguous && len(b.Options) > 0:
+		return refuse(RefuseAmbiguous, fmt.Sprintf("we could not tell which option your reply chooses; please reply with only the number of one option (1 to %d), or ABSTAIN", len(b.Options)))
 	case in.Ambiguous:
 		return refuse(RefuseAmbiguous, "your reply holds more than one answer; please reply with only one of YES, NO or ABSTAIN")
+	case in.Choice == "" && len(b.Options) > 0:
+		return refuse(RefuseNoAnswer, fmt.Sprintf("we found no choice in your reply; please reply with the number of one option (1 to %d), or ABSTAIN, above the quoted text", len(b.Options)))
 	case in.Choice == "":
 		return refuse(RefuseNoAnswer, "we found no answer in your reply; please reply with YES, NO or ABSTAIN above the quoted text")
+	case len(b.Options) > 0 && in.Choice != Abstain && (in.Choice.Option() == 0 || in.Choice.Option() > len(b.Options)):
+		return refuse(RefuseNoAnswer, fmt.Sprintf("this ballot asks you to choose one of its options (1 to %d) or ABSTAIN, not %s", len(b.Options), strings.ToUpper(string(in.Choice))))
+	case len(b.Options) == 0 && in.Choice.Option() > 0:
+		return refuse(RefuseNoAnswer, "this ballot asks for YES, NO or ABSTAIN")
 	}
 	v := &Vote{OrgID: voter.OrgID, Choice: in.Choice, At: in.At, From: NormalizeAddress(in.From), MessageID: in.MessageID, Sent: in.Sent}
 	var replaced Choice
@@ -518,7 +564,8 @@ func CastVote(env Env, b Ballot, voter Voter, prev *Vote, in VoteInput) (*Vote, 
 	return v, Mail{
 		Kind: "vote_receipt", Key: "reply/" + in.MessageID, To: []string{in.From},
 		Lang: voter.Language, Auto: AutoReplied, InReplyTo: in.MessageID, Token: voter.Token,
-		Data: ReceiptData{Ballot: view, Voter: voter, Choice: in.Choice, RecordedAt: in.At, Replaced: replaced},
+		Data: ReceiptData{Ballot: view, Voter: voter, Choice: in.Choice, RecordedAt: in.At, Replaced: replaced,
+			Option: b.optionText(in.Choice), ReplacedOption: b.optionText(replaced), Line: in.Line},
 	}
 }
 
@@ -661,6 +708,13 @@ func CountVotes(votes []Vote) Count {
 			c.No++
 		case Abstain:
 			c.Abstain++
+		default:
+			if n := v.Choice.Option(); n > 0 {
+				for len(c.Options) < n {
+					c.Options = append(c.Options, 0)
+				}
+				c.Options[n-1]++
+			}
 		}
 	}
 	return c
@@ -668,7 +722,7 @@ func CountVotes(votes []Vote) Count {
 
 // Report returns b's figures now: the live count while open, the result once closed.
 func Report(env Env, b Ballot, votes []Vote) ResultJSON {
-	t := b.Rules.Decide(CountVotes(votes), b.QuorumBase)
+	t := b.decide(votes)
 	if !b.Closed {
 		t.Outcome = OutcomeOpen
 	}
@@ -694,7 +748,7 @@ func CloseBallot(now time.Time, env Env, b Ballot, voters []Voter, votes []Vote,
 			b.QuorumBaseOpened, b.QuorumBase = b.QuorumBase, n
 		}
 	}
-	t := b.Rules.Decide(CountVotes(votes), b.QuorumBase)
+	t := b.decide(votes)
 	b.Closed, b.ClosedAt, b.Tally = true, now, &t
 
 	byOrg := make(map[string]Vote, len(votes))

@@ -162,10 +162,20 @@ type Count struct {
 	Yes     int `json:"yes"`
 	No      int `json:"no"`
 	Abstain int `json:"abstain"`
+	// Options counts the votes for each option of an options ballot (option 1
+	// first); nil on a YES/NO ballot.
+	Options []int `json:"options,omitempty"`
 }
 
-// Returned is every form returned: YES, NO and ABSTAIN all count toward quorum.
-func (c Count) Returned() int { return c.Yes + c.No + c.Abstain }
+// Returned is every form returned: YES, NO, ABSTAIN and every option all count
+// toward quorum.
+func (c Count) Returned() int {
+	n := c.Yes + c.No + c.Abstain
+	for _, o := range c.Options {
+		n += o
+	}
+	return n
+}
 
 // Outcome is what a ballot came to.
 type Outcome string
@@ -184,6 +194,8 @@ type Tally struct {
 	QuorumRequired int     `json:"quorum_required"`
 	QuorumMet      bool    `json:"quorum_met"`
 	Outcome        Outcome `json:"outcome"`
+	// Winner is the option chosen on an options ballot (1-based), 0 if none.
+	Winner int `json:"winner,omitempty"`
 }
 
 // Decide measures c against the quorum of base and the majority rule. A ballot that
