@@ -500,7 +500,7 @@ func (b *Bot) vote(tx *store.Tx, c *call) (Result, error) {
 		return Result{}, err
 	}
 	vote, reply := gov.CastVote(b.env(tx), bal, voter, prev, gov.VoteInput{
-		At: c.at, From: msg.From.Email, MessageID: msg.MessageID, Choice: choice, Ambiguous: parsed.Ambiguous, Sender: sender, Sent: msg.Date, Line: parsed.Line,
+		At: c.at, From: msg.From.Email, MessageID: msg.MessageID, Choice: choice, Ambiguous: parsed.Ambiguous, Sender: sender, Sent: msg.Date, Line: parsed.Line, Recorded: tx.Now,
 	})
 	if vote == nil {
 		d := reply.Data.(gov.RefusalData)

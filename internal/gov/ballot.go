@@ -460,6 +460,10 @@ type VoteInput struct {
 	Sent time.Time
 	// Line is the reply's line the answer was read from, shown in the receipt.
 	Line string
+	// Recorded is when the bot records the answer (its transaction's time), shown
+	// in the receipt; At, the server's arrival time, is what the deadline is
+	// checked against. Zero: At.
+	Recorded time.Time
 }
 
 // ReplaySlack is how far a message's Date may lie before the ballot's opening (the
@@ -478,6 +482,13 @@ type ReceiptData struct {
 	Option, ReplacedOption string
 	// Line is the line of the reply the answer was read from, as written.
 	Line string
+}
+
+func recordedAt(in VoteInput) time.Time {
+	if in.Recorded.IsZero() {
+		return in.At
+	}
+	return in.Recorded
 }
 
 // optionText is the text of the option c stands for on b, "" if none.
@@ -564,7 +575,7 @@ func CastVote(env Env, b Ballot, voter Voter, prev *Vote, in VoteInput) (*Vote, 
 	return v, Mail{
 		Kind: "vote_receipt", Key: "reply/" + in.MessageID, To: []string{in.From},
 		Lang: voter.Language, Auto: AutoReplied, InReplyTo: in.MessageID, Token: voter.Token,
-		Data: ReceiptData{Ballot: view, Voter: voter, Choice: in.Choice, RecordedAt: in.At, Replaced: replaced,
+		Data: ReceiptData{Ballot: view, Voter: voter, Choice: in.Choice, RecordedAt: recordedAt(in), Replaced: replaced,
 			Option: b.optionText(in.Choice), ReplacedOption: b.optionText(replaced), Line: in.Line},
 	}
 }
