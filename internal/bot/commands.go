@@ -78,7 +78,7 @@ var mailCommands map[string]mailCommand
 
 func init() {
 	mailCommands = map[string]mailCommand{
-		"BALLOT": {usage: "BALLOT, then the lines Title:, Question:, Electorate: members|sc, Closes: YYYY-MM-DD",
+		"BALLOT": {usage: "BALLOT, then the lines Title:, Question:, Electorate: members|sc, Closes: YYYY-MM-DD, and for a question with options 2-9 Option: lines and Rule: majority|plurality",
 			help: "open a ballot; the answer shows the form exactly as the electorate will receive it", cli: "govbot ballot open",
 			check: (*Bot).checkBallot, run: (*Bot).runBallot},
 		"ROSTER": {usage: "ROSTER, with the roster CSV attached",
@@ -261,7 +261,11 @@ func orDash(s string) string {
 
 func (b *Bot) ballotRequest(tx *store.Tx, p parsedCommand) (gov.OpenRequest, []string) {
 	var problems []string
-	req := gov.OpenRequest{Title: p.field("title"), Question: p.field("question"), Electorate: gov.Electorate(strings.ToLower(p.field("electorate")))}
+	req := gov.OpenRequest{Title: p.field("title"), Question: p.field("question"), Electorate: gov.Electorate(strings.ToLower(p.field("electorate"))),
+		Rule: gov.OptionRule(strings.ToLower(p.field("rule")))}
+	for _, o := range p.fields["option"] {
+		req.Options = append(req.Options, strings.TrimSpace(o))
+	}
 	if req.Title == "" {
 		problems = append(problems, "Title: is missing")
 	}
@@ -287,9 +291,9 @@ func (b *Bot) ballotRequest(tx *store.Tx, p parsedCommand) (gov.OpenRequest, []s
 	}
 	for k := range p.fields {
 		switch k {
-		case "title", "question", "electorate", "closes":
+		case "title", "question", "electorate", "closes", "option", "rule":
 		default:
-			problems = append(problems, fmt.Sprintf("%q is not a field of BALLOT (Title, Question, Electorate, Closes)", k))
+			problems = append(problems, fmt.Sprintf("%q is not a field of BALLOT (Title, Question, Option, Rule, Electorate, Closes)", k))
 		}
 	}
 	sort.Strings(problems)

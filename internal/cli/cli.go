@@ -67,7 +67,7 @@ func init() {
 		{name: "sc nominations", args: "[--json]", help: "nominations with their stage and deadline", store: true, run: cmdSCNominations},
 		{name: "sc history", help: "every SC term that ended", store: true, run: cmdSCHistory},
 		{name: "sc chair propose", args: "ORG --closes YYYY-MM-DD", help: "open the SC's vote electing that member its chair (7.2.8)", store: true, run: cmdSCChair},
-		{name: "ballot open", args: "--electorate members|sc --title T --question Q --closes YYYY-MM-DD", help: "open a ballot and mail the voting forms; prints the ballot's id", store: true, run: cmdBallotOpen},
+		{name: "ballot open", args: "--electorate members|sc --title T --question Q --closes YYYY-MM-DD [--option TEXT]... [--rule majority|plurality]", help: "open a ballot and mail the voting forms (YES/NO, or 2-9 options with ABSTAIN); prints the ballot's id", store: true, run: cmdBallotOpen},
 		{name: "ballot cancel", args: "ID", help: "cancel a ballot before any vote is cast; its electorate is told", store: true, run: cmdBallotCancel},
 		{name: "ballot list", args: "[--json]", help: "list ballots", store: true, run: cmdBallotList},
 		{name: "ballot show", args: "ID [--json] [--votes]", help: "show a ballot's count, quorum and outcome (--votes: who answered what)", store: true, run: cmdBallotShow},

@@ -299,6 +299,9 @@ func cmdBallotOpen(e *env, args []string) error {
 	title := fs.String("title", "", "short title")
 	question := fs.String("question", "", "the question put to the electorate")
 	closes := fs.String("closes", "", "last day of voting, YYYY-MM-DD, in the network's time zone")
+	var options optionList
+	fs.Var(&options, "option", "an option of a question with options (2 to 9, repeat the flag); none: YES/NO")
+	rule := fs.String("rule", "", "how an options ballot picks its outcome: majority (default) or plurality")
 	pos, err := flags(fs, args)
 	if err != nil {
 		return err
@@ -320,7 +323,8 @@ func cmdBallotOpen(e *env, args []string) error {
 	if err != nil {
 		return usagef("--closes %q: want YYYY-MM-DD", *closes)
 	}
-	b, err := e.app.Bot.OpenBallot(e.nowTime(), gov.OpenRequest{Title: *title, Question: *question, Electorate: gov.Electorate(*electorate), CloseDate: d})
+	b, err := e.app.Bot.OpenBallot(e.nowTime(), gov.OpenRequest{Title: *title, Question: *question, Electorate: gov.Electorate(*electorate), CloseDate: d,
+		Options: options, Rule: gov.OptionRule(*rule)})
 	if err != nil {
 		return err
 	}
@@ -795,3 +799,9 @@ func cmdBallotCancel(e *env, args []string) error {
 	fmt.Fprintf(e.out, "%s cancelled; its electorate is told\n", strings.ToUpper(pos[0]))
 	return nil
 }
+
+// optionList is a repeatable --option flag.
+type optionList []string
+
+func (o *optionList) String() string     { return strings.Join(*o, ", ") }
+func (o *optionList) Set(v string) error { *o = append(*o, v); return nil }
