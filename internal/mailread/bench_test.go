@@ -13,16 +13,21 @@ import (
 	"github.com/mekongmigration/govbot/internal/mailread"
 )
 
-// benchMessages is the same set for both benchmarks: the flanker corpus
-// (when present) and a synthetic Gmail reply.
+// benchMessages is the same set for both benchmarks: the flanker messages in
+// testdata/corpus and a synthetic Gmail reply.
 func benchMessages(b *testing.B) [][]byte {
 	b.Helper()
 	msgs := [][]byte{[]byte("From: Somchai <s@map.org>\r\nSubject: Re: Vote\r\nContent-Type: multipart/alternative; boundary=a\r\n\r\n--a\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nYES\r\n\r\nOn Mon, 3 Jun 2024 at 10:00, Govbot <bot@x.org> wrote:\r\n> " + answer.Marker("th") + "\r\n> [ ] YES\r\n> [ ] NO\r\n--a\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<div>YES</div><div class=gmail_quote>...</div>\r\n--a--\r\n")}
-	files, _ := filepath.Glob("../../../shared/corpus/mailgun-flanker/*.eml")
+	files, _ := filepath.Glob(filepath.Join("testdata", "corpus", "mailgun-flanker", "*.eml"))
+	if len(files) == 0 {
+		b.Fatal("no messages in testdata/corpus/mailgun-flanker")
+	}
 	for _, p := range files {
-		if raw, err := os.ReadFile(p); err == nil {
-			msgs = append(msgs, raw)
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
 		}
+		msgs = append(msgs, raw)
 	}
 	return msgs
 }

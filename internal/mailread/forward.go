@@ -9,9 +9,9 @@ import (
 
 // Inline forwards: the marker lines clients put above a forwarded message.
 // Gmail and Android use a dashed "Forwarded message" line (translated for
-// each locale, see the Android strings in the shared corpus), Apple Mail
-// "Begin forwarded message:", Outlook an "-----Original Message-----" line or
-// an underscore rule followed by a From:/Sent:/To:/Subject: block.
+// each locale, see the Android strings in internal/answer/testdata/corpus),
+// Apple Mail "Begin forwarded message:", Outlook an "-----Original Message-----"
+// line or an underscore rule followed by a From:/Sent:/To:/Subject: block.
 var (
 	reDashedForward = regexp.MustCompile(`(?i)^\s*-{3,}\s*(.*?)\s*-{3,}\s*$`)
 	reBareForward   = regexp.MustCompile(`(?i)^\s*(begin forwarded message|début du message réexpédié|anfang der weitergeleiteten nachricht|inicio del mensaje reenviado|messaggio inoltrato|เริ่มข้อความที่ส่งต่อ|bắt đầu tin nhắn được chuyển tiếp|以下是转发的邮件|转发的邮件|轉寄的郵件|轉寄郵件|တစ်ဆင့်ပို့လိုက်သည့်\s*စာ)\s*[:：]?\s*$`)
