@@ -203,11 +203,11 @@ func readMention(m *mention, t string, kind Kind, spans [][2]int, all []mention)
 		base := m.kw.ans
 		ans, sure, ok, why := negatedReading(kind, base)
 		if m.kw.flags&flagNeg != 0 {
-			// a negated negative ("ไม่ได้ไม่เห็นด้วย"): read as a negated NO
-			ans, sure, ok, why = negatedReading(kind, oppositeOf(kind, base))
-			if kind == KindOpinion {
-				ans, sure, ok, why = None, false, nil, "a double negation"
+			// a negated negative word ("ไม่ได้ไม่เห็นด้วย", "不会不同意"): never sure
+			if sure && ans != None {
+				ok = map[Answer]bool{ans: true}
 			}
+			ans, sure, why = None, false, "a double negation: "+why
 		}
 		w := neg
 		if w == "" {
@@ -261,28 +261,6 @@ func readMention(m *mention, t string, kind Kind, spans [][2]int, all []mention)
 		m.sure, m.doubt = false, DoubtHedged
 		m.rule = fmt.Sprintf("hedged by %q: not sure", w)
 	}
-}
-
-func oppositeOf(kind Kind, a Answer) Answer {
-	switch kind {
-	case KindVote:
-		if a == No {
-			return Yes
-		}
-	case KindOpinion:
-		if a == Object {
-			return Support
-		}
-	case KindReconfirm:
-		if a == No {
-			return Reconfirm
-		}
-	case KindAttend:
-		if a == No {
-			return Attend
-		}
-	}
-	return a
 }
 
 // bareAnswer reports whether the whole of s[b:e] is answer words, their
@@ -409,7 +387,7 @@ func zoneLines(lines []pline, raws []string, ms []mention) {
 			cs = start
 		} else {
 			for k := start; k < cs; k++ {
-				if nameLedRun(lines, raws, k, lead, bareLine) {
+				if len(byLine[k]) == 0 && nameLedRun(lines, raws, k, lead, bareLine) {
 					cs = k
 					break
 				}
@@ -429,10 +407,19 @@ func zoneLines(lines []pline, raws []string, ms []mention) {
 
 // nameLedRun reports whether the short lines from start on are a signature
 // without a mark only signatures carry: they begin with a name alone on its
-// line, below a blank line, a sign-off or a bare answer.
+// line, below a blank line, a sign-off or a bare answer; or the reply is only
+// that (a name, then a tagline). Reading such lines as closing can only make
+// the reader ask; reading a tagline as an answer could record one the member
+// did not give.
 func nameLedRun(lines []pline, raws []string, start, lead int, bareLine []bool) bool {
-	if lines[start].skip || !nameLine(strings.TrimSpace(clean(raws[start]))) || start <= lead {
+	t := strings.TrimSpace(clean(raws[start]))
+	if lines[start].skip || !nameLine(t) || start < lead {
 		return false
+	}
+	if start == lead {
+		// the first line: a name with a space in it unless Latin or Chinese
+		r, _ := utf8.DecodeRuneInString(t)
+		return strings.Contains(t, " ") || unicode.Is(unicode.Latin, r) || unicode.Is(unicode.Han, r)
 	}
 	p := start - 1
 	return lines[p].skip || bareLine[p] || reSignoff.MatchString(strings.TrimSpace(clean(raws[p])))
@@ -736,4 +723,33 @@ func detectLanguage(s string, kwLangs map[string]int) string {
 		return "en"
 	}
 	return ""
+}
+
+// AskReason says, in plain English a member may read, why no answer was
+// recorded, quoting what was read; "" when an answer was recorded.
+func (r Result) AskReason() string {
+	if r.Answer != None {
+		return ""
+	}
+	var why string
+	switch r.Doubt {
+	case DoubtTwoAnswers:
+		why = "your reply holds more than one answer"
+	case DoubtCorrection:
+		why = "your reply gives an answer and then changes it"
+	case DoubtNegated:
+		why = "we could not be sure what your reply answers: it negates an answer word"
+	case DoubtHedged:
+		why = "your answer depends on a condition or a doubt"
+	case DoubtQuestion:
+		why = "your reply asks a question rather than giving an answer"
+	case DoubtClosingOnly:
+		why = "we found no answer in your reply, only words in your signature, disclaimer or tagline"
+	default:
+		why = "we found no answer in your reply"
+	}
+	if r.Quote != "" {
+		why += "; we read: «" + r.Quote + "»"
+	}
+	return why
 }

@@ -25,7 +25,7 @@ var words = map[Kind][]wordGroup{
 		{"th", No, flagNeg, []string{"ไม่เห็นด้วย", "ไม่เห็นชอบ", "ไม่อนุมัติ"}},
 		{"th", No, 0, []string{"คัดค้าน", "ขัดข้อง"}},
 		{"th", No, flagAlone, []string{"ไม่"}},
-		{"th", Abstain, 0, []string{"งดออกเสียง", "งดเว้น", "งดออกเสียงค่ะ"}},
+		{"th", Abstain, 0, []string{"งดออกเสียง", "งดเว้น", "ไม่ออกเสียง"}},
 		{"vi", Yes, 0, []string{"đồng ý", "tán thành", "nhất trí", "dong y", "tan thanh", "nhat tri"}},
 		{"vi", Yes, flagAlone, []string{"có"}},
 		{"vi", No, flagNeg, []string{"không đồng ý", "không tán thành", "không nhất trí", "khong dong y", "khong tan thanh"}},

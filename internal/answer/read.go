@@ -47,10 +47,9 @@ const (
 // The rules Parse names in Result.Rule and Evidence.Rule.
 const (
 	ruleWord       = "answer word"
-	ruleTop        = "answer word on the top line; the lines below are read as explanation"
+	ruleTop        = "a bare answer on the top line (the top line weighs most)"
 	ruleTicked     = "ticked box"
 	ruleCopied     = "copied option line: only its leading option word counts"
-	ruleNegYes     = "negated: a negated %s reads as %s"
 	ruleNoObj      = "no objection reads as SUPPORT"
 	ruleNoComment  = "\"no comment\" is not an answer"
 	ruleOrdinary   = "used in its ordinary sense (a noun or someone else's), not as an answer"

@@ -131,11 +131,26 @@ func nameLike(t string) bool {
 }
 
 // nameLine reports whether t looks like a person's name on its own line:
-// one to four words, no digits, no sentence punctuation; Latin words
-// capitalised.
+// one to four words, no digits, no punctuation but initials' dots, hyphens
+// and apostrophes; Latin words capitalised; Chinese at most four characters.
 func nameLine(t string) bool {
-	f := strings.Fields(strings.TrimRight(t, ","))
-	if len(f) == 0 || len(f) > 4 || utf8.RuneCountInString(t) > 40 || strings.ContainsAny(t, ".!?:;()[]<>@/0123456789") {
+	t = strings.TrimRight(t, ", ")
+	f := strings.Fields(t)
+	if len(f) == 0 || len(f) > 4 || utf8.RuneCountInString(t) > 40 {
+		return false
+	}
+	han := 0
+	for _, r := range t {
+		switch {
+		case unicode.IsDigit(r):
+			return false
+		case unicode.IsPunct(r) && !strings.ContainsRune(".-'’", r):
+			return false
+		case unicode.Is(unicode.Han, r):
+			han++
+		}
+	}
+	if han > 4 {
 		return false
 	}
 	for _, w := range f {

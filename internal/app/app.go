@@ -90,6 +90,7 @@ func Open(cfg config.Config, o Options) (*App, error) {
 		FeeBands: feeBands(cfg), CampaignMonth: campaignMonth, CampaignDay: campaignDay,
 		Countries: cfg.Network.Countries, GCBase: gov.GCQuorumBase(cfg.Membership.GCQuorumBase), SpecialSeats: specialSeats(cfg),
 		RenewalLeadDays: cfg.SC.RenewalLeadDays, RecommendDays: cfg.SC.RecommendDays,
+		LetterFacts: cfg.Applications.LetterFacts, GCWarnMonths: cfg.Membership.GCWarnMonths, MTAllowRC: cfg.SC.MTAllowRC,
 		DigestWeekday: digestDay, DigestHour: cfg.Digest.Hour, DigestOff: !digestOn,
 		Limits: bot.Limits{
 			MaxMessageBytes: cfg.Limits.MaxMessageBytes, MaxAttachments: cfg.Limits.MaxAttachments,

@@ -94,6 +94,18 @@ type Options struct {
 	// RecommendDays is how long the members of its country have to recommend.
 	RenewalLeadDays int
 	RecommendDays   int
+	// LetterFacts is applications.letter_facts: whether facts the printed
+	// application forms lack are taken from the letters (LetterFactsUse, the
+	// default), only suggested to the Secretariat (LetterFactsAsk), or not read
+	// (LetterFactsOff).
+	LetterFacts string
+	// GCWarnMonths is membership.gc_warn_months: the digest warns once more than
+	// this many months have passed since the last General Conference (7.1.1); 0
+	// never.
+	GCWarnMonths int
+	// MTAllowRC is sc.mt_allow_rc: the Regional Coordinator may sit on the
+	// Management Team (7.2.12).
+	MTAllowRC bool
 	// Trust is what a reply needs beyond its token and sender address.
 	Trust trust.Config
 	// SecretariatAuth is the proof a Secretariat command by mail needs beyond its
@@ -578,8 +590,18 @@ func (b *Bot) Digest(tx *store.Tx) (gov.DigestData, error) {
 		return d, err
 	}
 	for _, s := range seats {
-		d.Seats = append(d.Seats, gov.DigestSeat{Seat: s.Seat, Org: nameOf(orgs, s.OrgID), TermEnd: s.TermEnd, Chair: s.Chair, Terms: s.ConsecutiveTerms})
+		d.Seats = append(d.Seats, gov.DigestSeat{Seat: s.Seat, Org: nameOf(orgs, s.OrgID), TermEnd: s.TermEnd, Chair: s.Chair, Terms: s.ConsecutiveTerms, MT: s.MT})
 	}
+	// The Management Team (7.2.12) and when the next General Conference is due (7.1.1).
+	for _, s := range gov.ManagementTeam(seats) {
+		d.MT = append(d.MT, gov.DigestSeat{Seat: s.Seat, Org: nameOf(orgs, s.OrgID), TermEnd: s.TermEnd, MT: true})
+	}
+	d.MTSize = gov.MTSize
+	meetings, err := tx.Meetings()
+	if err != nil {
+		return d, err
+	}
+	d.GC = gov.NextGC(tx.Now, b.Location, meetings, b.GCWarnMonths)
 	noms, err := tx.Nominations()
 	if err != nil {
 		return d, err
@@ -594,14 +616,14 @@ func (b *Bot) Digest(tx *store.Tx) (gov.DigestData, error) {
 
 // SendDigest queues the digest to the SC and the Secretariat: the week's digest once
 // (force ""), or one more on request (force a distinct word, e.g. the time). It
-// reports whether a mail was queued. A week with nothing open sends nothing unless
-// forced.
+// reports whether a mail was queued. A week with nothing open and no warning that
+// the next General Conference is coming due (7.1.1) sends nothing unless forced.
 func (b *Bot) SendDigest(tx *store.Tx, force string) (bool, error) {
 	d, err := b.Digest(tx)
 	if err != nil {
 		return false, err
 	}
-	if len(d.Ballots) == 0 && len(d.Cases) == 0 && len(d.Nominations) == 0 && force == "" {
+	if len(d.Ballots) == 0 && len(d.Cases) == 0 && len(d.Nominations) == 0 && !d.GC.Warn && force == "" {
 		return false, nil
 	}
 	orgs, err := tx.Orgs()

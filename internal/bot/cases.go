@@ -182,6 +182,33 @@ func formPerson(name, email string) gov.Person {
 
 func (b *Bot) required(kind string) []string { return forms.RequiredKeys(forms.Kind(kind)) }
 
+// checklist is what a case of kind is checked against: its form's required keys
+// and the network's countries (a regular member is GMS-based, 5.1.1).
+func (b *Bot) checklist(kind string) gov.Checklist {
+	return gov.Checklist{Required: b.required(kind), Countries: b.Countries}
+}
+
+// caseAnswer reads the "Label: value" lines typed in a reply on a case whose kind
+// is known: an answer to the Secretariat's question ("Country: Lao PDR"), a
+// missing detail. It is a form of the case's kind that changes no language.
+func caseAnswer(msg *mailread.Message, a gov.Application) (forms.Form, bool) {
+	f := forms.Parse(answer.ReplyText(msg.Text))
+	if len(f.Fields) == 0 {
+		return forms.Form{}, false
+	}
+	f.Kind, f.Language, f.Checked = forms.Kind(a.Kind), "", nil
+	return f, true
+}
+
+// answerSummary lists the fields of an answer, labelled in English.
+func answerSummary(f forms.Form) string {
+	var out []string
+	for _, fl := range f.List("en") {
+		out = append(out, fl.Label+": "+fl.Value)
+	}
+	return strings.Join(out, "; ")
+}
+
 // formFields lists what was read from a form, labelled in English, for the receipt.
 func formFields(f forms.Form) []gov.Field {
 	var out []gov.Field
@@ -193,7 +220,7 @@ func formFields(f forms.Form) []gov.Field {
 
 // intake opens a case from an application form: forwarded by the Secretariat, or
 // sent in directly by the applicant (then the Secretariat must confirm it first).
-func (b *Bot) intake(tx *store.Tx, msg *mailread.Message, f forms.Form, direct bool) (Result, error) {
+func (b *Bot) intake(tx *store.Tx, msg *mailread.Message, f forms.Form, direct bool, letters []letter) (Result, error) {
 	id, err := tx.NextCaseID()
 	if err != nil {
 		return Result{}, err
@@ -208,8 +235,10 @@ func (b *Bot) intake(tx *store.Tx, msg *mailread.Message, f forms.Form, direct b
 	if err != nil {
 		return Result{}, err
 	}
+	// What the printed form lacks, from the cover letter and the letters.
+	read := b.readFacts(&a, msg, letters, orgs, !direct)
 	env := b.env(tx)
-	a, voters, mails := gov.Intake(tx.Now, env, a, formFields(f), orgs, seats, b.required(a.Kind))
+	a, voters, mails := gov.Intake(tx.Now, env, a, append(formFields(f), read...), orgs, seats, b.checklist(a.Kind))
 	held := false
 	if direct {
 		// Anyone can send an application: past the hourly limit the case is still
@@ -282,7 +311,7 @@ var (
 // secretariatOnCase applies the Secretariat's mail on a case: CONFIRM (a direct
 // application is genuine), COMPLETE (the documents are complete), WITHDRAW, and
 // any attachments or form fields.
-func (b *Bot) secretariatOnCase(tx *store.Tx, msg *mailread.Message, a gov.Application, docx []forms.Form) (Result, error) {
+func (b *Bot) secretariatOnCase(tx *store.Tx, msg *mailread.Message, a gov.Application, docx []forms.Form, letters []letter) (Result, error) {
 	reply := answer.ReplyText(msg.Text)
 	switch {
 	case withdrawRE.MatchString(reply):
@@ -293,18 +322,25 @@ func (b *Bot) secretariatOnCase(tx *store.Tx, msg *mailread.Message, a gov.Appli
 	case completeRE.MatchString(reply):
 		a.DocumentsDeclared = true
 	}
-	return b.updateCase(tx, msg, a, docx, "secretariat "+msg.From.Email)
+	return b.updateCase(tx, msg, a, docx, letters, "secretariat "+msg.From.Email)
 }
 
-// updateCase adds what msg brings to a case (documents, form fields) and moves it on.
-func (b *Bot) updateCase(tx *store.Tx, msg *mailread.Message, a gov.Application, docx []forms.Form, actor string) (Result, error) {
+// updateCase adds what msg brings to a case (documents, form fields, answers to
+// the Secretariat's questions, facts read from letters) and moves it on.
+func (b *Bot) updateCase(tx *store.Tx, msg *mailread.Message, a gov.Application, docx []forms.Form, letters []letter, actor string) (Result, error) {
 	if !a.State.Open() {
 		return b.refuse(tx, msg, nil, gov.RefusalData{Code: "case_closed", Reason: fmt.Sprintf("application %s is %s", a.ID, a.State)}, a.Language)
 	}
 	added := addDocuments(&a, msg)
 	detail := fmt.Sprintf("documents added %v", added)
 	bySecretariat := strings.HasPrefix(actor, "secretariat")
-	if f, ok := readForm(msg, docx, bySecretariat); ok {
+	f, ok := readForm(msg, docx, bySecretariat)
+	if !ok {
+		if f, ok = caseAnswer(msg, a); ok {
+			detail += "; answered: " + answerSummary(f)
+		}
+	}
+	if ok {
 		before := identity(a)
 		changed := a
 		b.applyForm(&changed, f)
@@ -324,6 +360,15 @@ func (b *Bot) updateCase(tx *store.Tx, msg *mailread.Message, a gov.Application,
 			}
 		default:
 			a = changed
+		}
+	}
+	if !announced(a) {
+		orgs, err := tx.Orgs()
+		if err != nil {
+			return Result{}, err
+		}
+		if read := b.readFacts(&a, msg, letters, orgs, bySecretariat); len(read) > 0 {
+			detail += "; " + factsDetail(read)
 		}
 	}
 	return b.advanceCase(tx, a, actor, detail, msg)
@@ -376,13 +421,20 @@ func (b *Bot) advanceCase(tx *store.Tx, a gov.Application, actor, detail string,
 	}
 	env := b.env(tx)
 	before := a.State
-	if a.State == gov.CaseIncomplete || a.State == "" {
-		a = gov.CheckCompleteness(tx.Now, env, a, orgs, b.required(a.Kind))
+	if a.State == gov.CaseIncomplete || a.State == gov.CaseHeld || a.State == "" {
+		a = gov.CheckCompleteness(tx.Now, env, a, orgs, b.checklist(a.Kind))
 	}
 	var voters []gov.Voter
 	var mails []gov.Mail
-	if a.State == gov.CaseIncomplete || a.State == "" {
+	if a.State == gov.CaseIncomplete || a.State == gov.CaseHeld || a.State == "" {
 		a, voters, mails = gov.Advance(tx.Now, env, a, orgs, seats)
+	}
+	if len(a.Questions) > 0 {
+		var keys []string
+		for _, q := range a.Questions {
+			keys = append(keys, q.Key)
+		}
+		detail += "; waiting for the Secretariat's answer on " + strings.Join(keys, ", ")
 	}
 	if msg != nil {
 		// A token is its recipient's: the Secretariat's reference goes to the

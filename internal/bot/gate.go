@@ -113,6 +113,7 @@ type call struct {
 	at      time.Time
 	docx    []forms.Form
 	csv     [][]byte // CSV attachments (a ROSTER command's file)
+	letters []letter // the attached letters' text (letters.go)
 	ref     Ref
 	who     Principal
 }
@@ -427,6 +428,7 @@ func (b *Bot) answerChallenge(tx *store.Tx, c *call) (Result, error) {
 	p.msg.MessageID = ch.MessageID
 	held := &call{in: p.in, msg: p.msg, readErr: p.readErr, at: p.at, docx: p.docx, csv: p.csv}
 	held.ref = b.classify(tx, p.msg)
+	held.letters = p.letters
 	held.who = Principal{Role: RoleSecretariat, Address: ch.Address, Verdict: c.who.Verdict, Confirmed: true}
 	res, err := b.gate(tx, held)
 	if err != nil {

@@ -82,6 +82,9 @@ type prepared struct {
 	docx []forms.Form
 	// csv holds CSV attachments up to 2 MB (a ROSTER command's file).
 	csv [][]byte
+	// letters are the attached .docx and PDF letters, read here into text for the
+	// facts the printed application forms lack (letters.go).
+	letters []letter
 	// files are the attachments written to temporary files; commit keeps them
 	// (renamed under their hash) only when the message is accepted.
 	files []tempFile
@@ -142,6 +145,7 @@ func (b *Bot) prepare(now time.Time, in Inbound) (p prepared) {
 				}
 				r = io.MultiReader(bytes.NewReader(data), r)
 			}
+			r = p.keepLetter(a, r)
 			if b.FilesDir != "" {
 				f, err := spoolFile(b.FilesDir, r)
 				if err != nil {
@@ -168,6 +172,7 @@ func (b *Bot) prepare(now time.Time, in Inbound) (p prepared) {
 			p.docx = append(p.docx, f)
 		}
 	}
+	p.readLetters()
 	p.msg, p.readErr = msg, readErr
 	p.verdict = trust.Check(b.Trust, msg.Header, in.body(), domainOf(msg.From.Email))
 	return p
@@ -454,6 +459,7 @@ func (b *Bot) decide(tx *store.Tx, p prepared) (Result, error) {
 		return b.refuse(tx, msg, who.Org, gov.RefusalData{Code: "too_many_attachments", Reason: fmt.Sprintf("the message has %d attachments; the bot accepts at most %d", n, b.Limits.MaxAttachments)}, "")
 	}
 	c := &call{in: in, msg: msg, readErr: p.readErr, at: p.at, docx: p.docx, csv: p.csv, who: who, ref: b.classify(tx, msg)}
+	c.letters = p.letters
 	if len(msg.Problems) > 0 && (strings.TrimSpace(msg.Text) == "" || c.ref.Kind == RefNone) {
 		return b.unreadable(tx, in, msg, who.Org, c.ref.Token, c.ref.ID)
 	}

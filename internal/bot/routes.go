@@ -36,7 +36,7 @@ func (b *Bot) caseApplicant(tx *store.Tx, c *call) (Result, error) {
 	if !ok {
 		return b.refuse(tx, c.msg, c.sender(), gov.RefusalData{Code: gov.RefuseNoReference, Reason: "the reference in your message does not match an application"}, "")
 	}
-	return b.updateCase(tx, c.msg, a, c.docx, "applicant "+c.who.Address)
+	return b.updateCase(tx, c.msg, a, c.docx, c.letters, "applicant "+c.who.Address)
 }
 
 // caseCommand is what the Secretariat's mail on an application asks for.
@@ -87,6 +87,8 @@ func (b *Bot) planCase(tx *store.Tx, c *call) (string, *gov.RefusalData, error) 
 	}
 	if _, ok := readForm(c.msg, c.docx, true); ok {
 		parts = append(parts, "update the fields of "+who+" from the form in your mail")
+	} else if f, ok := caseAnswer(c.msg, a); ok {
+		parts = append(parts, "set on "+who+": "+answerSummary(f))
 	}
 	if len(parts) == 0 {
 		return "", &gov.RefusalData{Code: gov.RefuseNoAnswer, Reason: fmt.Sprintf("we found no command for %s in your mail (CONFIRM, COMPLETE, WITHDRAW, or documents)", who)}, nil
@@ -102,7 +104,7 @@ func (b *Bot) caseSecretariat(tx *store.Tx, c *call) (Result, error) {
 	}
 	cmd := caseCommand(answer.ReplyText(c.msg.Text), a)
 	missing := append([]string(nil), a.Missing...)
-	res, err := b.secretariatOnCase(tx, c.msg, a, c.docx)
+	res, err := b.secretariatOnCase(tx, c.msg, a, c.docx, c.letters)
 	if err != nil {
 		return res, err
 	}
@@ -253,7 +255,7 @@ func (b *Bot) secretariatCommand(tx *store.Tx, c *call) (Result, error) {
 		return res, err
 	}
 	if f, ok := readForm(c.msg, c.docx, true); ok {
-		return b.intake(tx, c.msg, f, false)
+		return b.intake(tx, c.msg, f, false, c.letters)
 	}
 	return b.refuse(tx, c.msg, nil, gov.RefusalData{Code: gov.RefuseNoReference, Reason: "we could not tell which matter your message is about"}, "en")
 }
@@ -271,7 +273,7 @@ func (b *Bot) memberMail(tx *store.Tx, c *call) (Result, error) {
 // in directly, or a refusal.
 func (b *Bot) strangerMail(tx *store.Tx, c *call) (Result, error) {
 	if f, ok := readForm(c.msg, c.docx, false); ok {
-		return b.intake(tx, c.msg, f, true)
+		return b.intake(tx, c.msg, f, true, c.letters)
 	}
 	return b.refuse(tx, c.msg, nil, gov.RefusalData{Code: gov.RefuseNotOnRoster, Reason: "your address is not on the network's roster"}, "")
 }

@@ -273,6 +273,9 @@ func cmdSCList(e *env, args []string) error {
 		if s.Chair {
 			name += " – CHAIR"
 		}
+		if s.MT {
+			name += " – MT"
+		}
 		renewal := "-"
 		if !s.TermEnd.IsZero() && s.Seat != gov.RegionalCoordinator {
 			renewal = s.TermEnd.In(loc).AddDate(0, 0, -e.cfg.SC.RenewalLeadDays).Format("2006-01-02")
@@ -283,6 +286,18 @@ func cmdSCList(e *env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s (%s)\t%s\t%s – %s\t%d\t%s\n", s.Seat, name, s.OrgID, voting, day(s.TermStart, loc), day(s.TermEnd, loc), s.ConsecutiveTerms, renewal)
 	}
 	fmt.Fprintf(tw, "\n%d seats, %d voting; SC quorum %d\n", len(seats), len(gov.VotingSeats(seats)), e.app.Bot.Rules.Threshold.HalfPlusOne(len(gov.VotingSeats(seats))))
+	var mt []string
+	for _, s := range gov.ManagementTeam(seats) {
+		mt = append(mt, names[s.OrgID]+" ("+s.OrgID+")")
+	}
+	switch {
+	case len(mt) == 0:
+		fmt.Fprintln(tw, "Management Team (7.2.12): not recorded (govbot sc mt set ORG ORG ORG)")
+	case len(mt) < gov.MTSize:
+		fmt.Fprintf(tw, "Management Team (7.2.12): %s – %d of %d: an MT member's SC term ended (7.2.13); the SC names another\n", strings.Join(mt, ", "), len(mt), gov.MTSize)
+	default:
+		fmt.Fprintf(tw, "Management Team (7.2.12): %s\n", strings.Join(mt, ", "))
+	}
 	return tw.Flush()
 }
 

@@ -130,3 +130,23 @@ func cmdSCChair(e *env, args []string) error {
 	fmt.Fprintln(e.out, b.ID)
 	return nil
 }
+
+func cmdSCMTSet(e *env, args []string) error {
+	pos, err := flags(flag.NewFlagSet("sc mt set", flag.ContinueOnError), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != gov.MTSize {
+		return usagef("want the %d organisations of the Management Team (ToP 7.2.12), each holding an SC seat", gov.MTSize)
+	}
+	team, err := e.app.Bot.SetManagementTeam(e.nowTime(), pos, "secretariat (cli)")
+	if err != nil {
+		return err
+	}
+	loc := e.cfg.Location()
+	fmt.Fprintln(e.out, "Management Team (ToP 7.2.12); each member's MT term is her or his SC term (7.2.13):")
+	for _, s := range team {
+		fmt.Fprintf(e.out, "  %s (%s seat), until %s\n", s.OrgID, s.Seat, day(s.TermEnd, loc))
+	}
+	return nil
+}

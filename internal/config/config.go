@@ -254,6 +254,10 @@ type SC struct {
 	// RecommendDays is how long the members of the seat's country have to recommend
 	// the next organisation (7.2.16; the ToP sets no figure). Default 21.
 	RecommendDays int `yaml:"recommend_days"`
+	// MTAllowRC lets the Regional Coordinator's seat be one of the three of the
+	// Management Team (7.2.12). Default false: the MT oversees the Secretariat
+	// (7.2.12 i), which the Regional Coordinator heads (7.3.2).
+	MTAllowRC bool `yaml:"mt_allow_rc"`
 }
 
 // Membership tunes the membership year (ToP 5.1.4-5.1.8, 7.1).
@@ -267,6 +271,10 @@ type Membership struct {
 	// GCQuorumBase is what "all the membership" counts for the GC quorum (7.1.2):
 	// all_members (default: regular and associate) or regular.
 	GCQuorumBase string `yaml:"gc_quorum_base"`
+	// GCWarnMonths: the weekly digest warns once more than this many months have
+	// passed since the last General Conference recorded; the next is due two years
+	// after it (7.1.1). Default 21; 0 never warns.
+	GCWarnMonths int `yaml:"gc_warn_months"`
 	// AssociatesConfirmContacts: when the campaign opens, associates get a form
 	// asking them only to confirm their contacts (no fee, no re-confirmation:
 	// associates are not members, 5.2). Default false: associates get no form.
@@ -284,6 +292,13 @@ type Applications struct {
 	// SCVoteDays is how many days the SC has to vote once the members' opinion
 	// window (one month, ToP 6.4) has closed. The ToP sets no figure; default 14.
 	SCVoteDays int `yaml:"sc_vote_days"`
+	// LetterFacts says what the bot does with the facts the ToP's printed forms
+	// have no field for (a regular applicant's country, endorser and addresses,
+	// an associate's country) when it reads them in the cover letter or the
+	// attached letters: use (default) takes one read without ambiguity and says
+	// where from; ask only suggests it in its question to the Secretariat; off
+	// reads no letter. Whatever it could not take, it asks the Secretariat.
+	LetterFacts string `yaml:"letter_facts"`
 }
 
 // Digest schedules the weekly digest of open matters to the SC and the Secretariat.
@@ -347,9 +362,9 @@ func Default() Config {
 		Trust:        Trust{Policy: "standard"},
 		Secretariat:  Secretariat{Auth: "challenge", ChallengeHours: 72, RefusalsPerDay: 20},
 		Digest:       Digest{Weekday: "monday", Hour: 8},
-		Applications: Applications{SCVoteDays: 14},
+		Applications: Applications{SCVoteDays: 14, LetterFacts: "use"},
 		SC:           SC{RenewalLeadDays: 90, RecommendDays: 21},
-		Membership: Membership{CampaignOpens: "10-01", GCQuorumBase: "all_members",
+		Membership: Membership{CampaignOpens: "10-01", GCQuorumBase: "all_members", GCWarnMonths: 21,
 			FeeBands: []FeeBand{{UpTo: 9999, Fee: 1}, {UpTo: 50000, Fee: 15}, {UpTo: 100000, Fee: 20}, {UpTo: -1, Fee: 50}}},
 		Limits: Limits{
 			MaxMessageBytes:          48 << 20,

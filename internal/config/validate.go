@@ -80,6 +80,14 @@ func (c *Config) Validate() error {
 	if c.Applications.SCVoteDays < 1 || c.Applications.SCVoteDays > 120 {
 		p.add("applications.sc_vote_days", "must be 1-120")
 	}
+	switch c.Applications.LetterFacts {
+	case "use", "ask", "off":
+	default:
+		p.add("applications.letter_facts", "%q is not one of use, ask, off", c.Applications.LetterFacts)
+	}
+	if c.Membership.GCWarnMonths < 0 || c.Membership.GCWarnMonths > 23 {
+		p.add("membership.gc_warn_months", "must be 0-23: the next General Conference is due 24 months after the last (ToP 7.1.1)")
+	}
 	if c.Digest.Hour < 0 || c.Digest.Hour > 23 {
 		p.add("digest.hour", "must be 0-23")
 	}

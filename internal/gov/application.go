@@ -24,6 +24,10 @@ const (
 	CaseUnconfirmed CaseState = "awaiting_confirmation"
 	// CaseIncomplete: fields or documents are missing (6.1-6.3); the case waits.
 	CaseIncomplete CaseState = "incomplete"
+	// CaseHeld: nothing is missing on the applicant's side, but the Secretariat is
+	// asked something first (Application.Questions): a fact the ToP's printed form
+	// has no field for, or whether a regular applicant is GMS-based (5.1.1).
+	CaseHeld CaseState = "held"
 	// CaseOpinions: the notice went to all members; their opinion window is open (6.4).
 	CaseOpinions CaseState = "opinions"
 	// CaseSCVote: the SC is voting (6.4, 7.2.5).
@@ -71,9 +75,24 @@ type Application struct {
 	EndorserText string `json:"endorser_text,omitempty"`
 	// EndorsedFromAbroad: the endorser is of another GMS country (6.3): accepted and
 	// flagged to the SC.
-	EndorsedFromAbroad bool     `json:"endorsed_from_abroad,omitempty"`
-	DocumentsDeclared  bool     `json:"documents_declared,omitempty"` // the Secretariat declared them complete
-	Missing            []string `json:"missing,omitempty"`
+	EndorsedFromAbroad bool `json:"endorsed_from_abroad,omitempty"`
+	DocumentsDeclared  bool `json:"documents_declared,omitempty"` // the Secretariat declared them complete
+	// Missing lists the applicant's omissions (6.1-6.3): the applicant is told.
+	Missing []string `json:"missing,omitempty"`
+	// Questions are what the Secretariat is asked, not the applicant: facts the
+	// ToP's printed form has no field for (FormLacks) that no letter gave, and
+	// whether a regular applicant outside the network's countries is GMS-based
+	// (5.1.1). The case waits for the answers as for Missing.
+	Questions []Question `json:"questions,omitempty"`
+	// Asked are the keys of the questions already mailed to the Secretariat.
+	Asked []string `json:"asked,omitempty"`
+	// Suggested holds, by key, what the bot read in the cover letter or the
+	// attached letters but did not take (applications.letter_facts: ask, or more
+	// than one candidate): shown with the question, for the Secretariat to confirm.
+	Suggested map[string]string `json:"suggested,omitempty"`
+	// ReadFrom says, by key, where a fact the printed form lacks was read: "the
+	// cover letter", "letter endorsement.pdf".
+	ReadFrom map[string]string `json:"read_from,omitempty"`
 	// Direct is true when the applicant wrote in rather than the Secretariat.
 	Direct    bool      `json:"direct,omitempty"`
 	OpenedAt  time.Time `json:"opened_at"`
@@ -125,7 +144,23 @@ type ApplicationView struct {
 	Endorser                                  string
 	Objections                                int
 	Missing                                   []string
+	Questions                                 []Question
 	Documents                                 []Document
+}
+
+// Question is one thing the Secretariat is asked about a case (rules.md,
+// Thresholds: "The procedure needs a fact the printed form lacks", "Regular
+// members are GMS-based"). Why and Reply are English: the Secretariat's mail is.
+type Question struct {
+	// Key is the fact asked for: country, endorser, contact_email,
+	// alternate_email, email; or gms_based.
+	Key string `json:"key"`
+	// Why is the question: "The ToP form has no country field".
+	Why string `json:"why"`
+	// Reply is what to answer with: "Country: …".
+	Reply string `json:"reply"`
+	// Read is what the bot read in the letters, to confirm or correct.
+	Read string `json:"read,omitempty"`
 }
 
 // KindLabel names an application kind in English.
@@ -147,7 +182,7 @@ func (a Application) View() ApplicationView {
 		ID: a.ID, Kind: a.Kind, KindLabel: KindLabel(a.Kind), Name: a.Name, Country: a.Country, State: string(a.State),
 		Contact: a.Contact, OpinionsClose: a.OpinionsClose, DecisionDue: a.DecisionDue, CompleteAt: a.CompleteAt,
 		EndorsedFromAbroad: a.EndorsedFromAbroad, Endorser: a.EndorserText, Objections: a.Objections,
-		Missing: a.Missing, Documents: a.Documents,
+		Missing: a.Missing, Questions: a.Questions, Documents: a.Documents,
 	}
 }
 
@@ -187,11 +222,55 @@ func (a Application) HasDocument(key string) bool {
 	return slices.ContainsFunc(a.Documents, func(d Document) bool { return d.Key == key })
 }
 
-// CheckCompleteness fills a.Missing (fields, documents, agreement to the ToP, a valid
-// endorser) and the endorser's flags, from the roster at now (6.1-6.3).
-func CheckCompleteness(now time.Time, env Env, a Application, orgs []Org, required []string) Application {
-	a.Missing = nil
-	for _, k := range required {
+// FormLacks returns the facts the procedure needs that the ToP's printed form of
+// kind has no field for (the forms at the end of the ToP; rules.md, Thresholds):
+// the regular form asks for no country, no endorser and no e-mail address, the
+// associate forms for no country. When the form sent does not give one, it is
+// not the applicant's omission: the bot looks for it in the cover letter and the
+// attached letters, and asks the Secretariat for what it could not read.
+func FormLacks(kind string) []string {
+	switch kind {
+	case AppRegular:
+		return []string{"contact_email", "alternate_email", "country", "endorser"}
+	case AppAssociateOrg, AppAssociateIndividual:
+		return []string{"country"}
+	}
+	return nil
+}
+
+// Checklist is what CheckCompleteness checks a case against.
+type Checklist struct {
+	// Required are the keys the form of the case's kind must fill
+	// (forms.RequiredKeys): fields, "doc_…" documents and "agree_top".
+	Required []string
+	// Countries are the network's GMS countries (network.countries): a regular
+	// applicant based elsewhere is held for the Secretariat (5.1.1). Empty: not
+	// checked.
+	Countries []string
+}
+
+// The questions to the Secretariat, by key: why it is asked and what to reply.
+var questions = map[string]Question{
+	"country":         {Why: "The ToP form has no country field", Reply: "Country: …"},
+	"endorser":        {Why: "The ToP form has no endorser field, and no endorsing regular member could be read from the letters (6.3)", Reply: "Endorsed by: … (the endorsing regular member's name or roster id)"},
+	"contact_email":   {Why: "The ToP form has no email field for the designated contact person", Reply: "Email (contact person): …"},
+	"alternate_email": {Why: "The ToP form has no email field for the alternate contact person", Reply: "Email (alternate contact person): …"},
+}
+
+// CheckCompleteness fills a.Missing (the applicant's omissions: fields, documents,
+// agreement to the ToP, a valid endorser), a.Questions (what the Secretariat is
+// asked: facts the printed form lacks, and whether a regular applicant outside
+// check.Countries is GMS-based, 5.1.1) and the endorser's flags, from the roster
+// at now (6.1-6.3).
+func CheckCompleteness(now time.Time, env Env, a Application, orgs []Org, check Checklist) Application {
+	a.Missing, a.Questions = nil, nil
+	lacks := FormLacks(a.Kind)
+	ask := func(key string) {
+		q := questions[key]
+		q.Key, q.Read = key, a.Suggested[key]
+		a.Questions = append(a.Questions, q)
+	}
+	for _, k := range check.Required {
 		switch {
 		case strings.HasPrefix(k, "doc_"):
 			if a.Kind == AppRegular && !a.DocumentsDeclared && !a.HasDocument(strings.TrimPrefix(k, "doc_")) {
@@ -202,7 +281,11 @@ func CheckCompleteness(now time.Time, env Env, a Application, orgs []Org, requir
 				a.Missing = append(a.Missing, k)
 			}
 		default:
-			if strings.TrimSpace(a.Fields[k]) == "" {
+			switch {
+			case strings.TrimSpace(a.Fields[k]) != "":
+			case slices.Contains(lacks, k):
+				ask(k)
+			default:
 				a.Missing = append(a.Missing, k)
 			}
 		}
@@ -211,6 +294,10 @@ func CheckCompleteness(now time.Time, env Env, a Application, orgs []Org, requir
 	if a.Kind == AppRegular {
 		e, ok := findEndorser(a, orgs)
 		switch {
+		case !ok && strings.TrimSpace(a.EndorserText) == "":
+			// The printed form has no endorser field: the letters did not name one.
+			ask("endorser")
+			a.Endorser = ""
 		case !ok:
 			a.Missing = append(a.Missing, "endorser")
 			a.Endorser = ""
@@ -220,6 +307,15 @@ func CheckCompleteness(now time.Time, env Env, a Application, orgs []Org, requir
 		default:
 			a.Endorser = e.ID
 			a.EndorsedFromAbroad = !strings.EqualFold(e.Country, a.Country)
+		}
+		if c := strings.TrimSpace(a.Country); c != "" && len(check.Countries) > 0 &&
+			!slices.ContainsFunc(check.Countries, func(g string) bool { return strings.EqualFold(g, c) }) {
+			// 5.1.1: regular membership is open to GMS-based organisations; an
+			// associate may be anywhere (5.2.1).
+			a.Questions = append(a.Questions, Question{Key: "gms_based",
+				Why: fmt.Sprintf("Regular members are GMS-based organisations (ToP 5.1.1), and the application gives the country as %q, which is not one of the network's countries (%s); an associate may be anywhere (5.2.1)",
+					c, strings.Join(check.Countries, ", ")),
+				Reply: "Country: … (the GMS country where the organisation is based), or WITHDRAW (it may apply as an associate instead)"})
 		}
 	}
 	return a
@@ -287,10 +383,10 @@ func ApplicationToken(env Env, id, who string) string { return Token(env.Secret,
 
 // Intake decides what happens to a new application: a receipt to the Secretariat
 // with what was read, then either a request to confirm a direct application, a list
-// of what is missing, or the notice (when complete).
-func Intake(now time.Time, env Env, a Application, fields []Field, orgs []Org, seats []Seat, required []string) (Application, []Voter, []Mail) {
+// of what is missing, the Secretariat's questions, or the notice (when complete).
+func Intake(now time.Time, env Env, a Application, fields []Field, orgs []Org, seats []Seat, check Checklist) (Application, []Voter, []Mail) {
 	a.OpenedAt = now
-	a = CheckCompleteness(now, env, a, orgs, required)
+	a = CheckCompleteness(now, env, a, orgs, check)
 	secToken := ApplicationToken(env, a.ID, "secretariat")
 	var voters []Voter
 	var more []Mail
@@ -312,26 +408,46 @@ func Intake(now time.Time, env Env, a Application, fields []Field, orgs []Org, s
 	return a, voters, append([]Mail{receipt}, more...)
 }
 
-// Advance moves a confirmed case on after a change: it lists what is missing, or,
-// when complete, starts the opinion window with the notice to all members and the
-// letter to the applicant (6.4).
+// Advance moves a confirmed case on after a change: it lists what is missing to
+// the Secretariat and the applicant, asks the Secretariat what it has not been
+// asked yet (Application.Questions), or, when complete, starts the opinion window
+// with the notice to all members and the letter to the applicant (6.4).
 func Advance(now time.Time, env Env, a Application, orgs []Org, seats []Seat) (Application, []Voter, []Mail) {
-	if a.State != CaseIncomplete && a.State != "" && a.State != CaseUnconfirmed {
+	if a.State != CaseIncomplete && a.State != CaseHeld && a.State != "" && a.State != CaseUnconfirmed {
 		return a, nil, nil
 	}
-	if len(a.Missing) > 0 {
+	if len(a.Missing) > 0 || len(a.Questions) > 0 {
 		a.State = CaseIncomplete
+		if len(a.Missing) == 0 {
+			a.State = CaseHeld
+		}
 		secToken := ApplicationToken(env, a.ID, "secretariat")
 		appToken := ApplicationToken(env, a.ID, "applicant")
-		key := "case/" + a.ID + "/missing/" + strings.Join(a.Missing, ",")
-		mails := []Mail{{Kind: "application_missing", Key: key + "/secretariat", To: env.Secretariat, Lang: "en", Auto: AutoGenerated, Token: secToken,
-			Data: ApplicationData{Case: a.View(), Token: secToken}}}
-		if to := a.ApplicantAddresses(); len(to) > 0 {
-			mails = append(mails, Mail{Kind: "application_missing", Key: key + "/applicant", To: to, Lang: langOr(a.Language), Auto: AutoGenerated, Token: appToken,
-				Data: ApplicationData{Case: a.View(), Token: appToken}})
+		var mails []Mail
+		if len(a.Missing) > 0 {
+			key := "case/" + a.ID + "/missing/" + strings.Join(a.Missing, ",")
+			mails = append(mails, Mail{Kind: "application_missing", Key: key + "/secretariat", To: env.Secretariat, Lang: "en", Auto: AutoGenerated, Token: secToken,
+				Data: ApplicationData{Case: a.View(), Token: secToken}})
+			if to := a.ApplicantAddresses(); len(to) > 0 {
+				mails = append(mails, Mail{Kind: "application_missing", Key: key + "/applicant", To: to, Lang: langOr(a.Language), Auto: AutoGenerated, Token: appToken,
+					Data: ApplicationData{Case: a.View(), Token: appToken}})
+			}
+		}
+		// The Secretariat is asked once for each question; the mail lists them all.
+		var keys []string
+		fresh := false
+		for _, q := range a.Questions {
+			keys = append(keys, q.Key)
+			fresh = fresh || !slices.Contains(a.Asked, q.Key)
+		}
+		a.Asked = keys
+		if fresh {
+			mails = append(mails, Mail{Kind: "application_question", Key: "case/" + a.ID + "/question/" + strings.Join(keys, ",") + "/" + now.UTC().Format("20060102T150405"), To: env.Secretariat, Lang: "en",
+				Auto: AutoGenerated, Token: secToken, Data: ApplicationData{Case: a.View(), Token: secToken}})
 		}
 		return a, nil, mails
 	}
+	a.Asked = nil
 	// Complete: the clocks start (6.4).
 	a.State = CaseOpinions
 	a.CompleteAt = now
@@ -495,7 +611,7 @@ func DueOnCase(now time.Time, env Env, a Application) CaseDue {
 			d.Reminder = days
 		}
 	}
-	if a.State.Open() && a.State != CaseUnconfirmed && a.State != CaseIncomplete && !a.DecisionDue.IsZero() {
+	if a.State.Open() && a.State != CaseUnconfirmed && a.State != CaseIncomplete && a.State != CaseHeld && !a.DecisionDue.IsZero() {
 		switch {
 		case !now.Before(a.DecisionDue) && !slices.Contains(a.WarningsSent, "deadline"):
 			d.Warning = "deadline"

@@ -34,6 +34,12 @@ type DigestData struct {
 	// Seats are the SC seats with their terms; Nominations the open ones.
 	Seats       []DigestSeat
 	Nominations []NominationView
+	// MT are the seats whose holders form the Management Team (7.2.12);
+	// MTSize is how many it should have.
+	MT     []DigestSeat
+	MTSize int
+	// GC says when the next General Conference is due (7.1.1).
+	GC GCDue
 
 	// AuditHead is the audit log's head hash when the digest is queued, printed for
 	// the SC to keep and check later with `govbot audit verify --head`. The caller
@@ -47,6 +53,8 @@ type DigestSeat struct {
 	TermEnd   time.Time
 	Chair     bool
 	Terms     int
+	// MT: the holder sits on the Management Team (7.2.12).
+	MT bool
 }
 
 // DigestCases lists the open applications for the digest; opinions counts the
@@ -61,8 +69,19 @@ func DigestCases(cases []Application, opinions func(id string) int) []DigestCase
 		switch a.State {
 		case CaseUnconfirmed:
 			d.Next = "the Secretariat's confirmation that it is genuine"
-		case CaseIncomplete:
-			d.Next = "missing items: " + strings.Join(a.Missing, ", ")
+		case CaseIncomplete, CaseHeld:
+			var next []string
+			if len(a.Missing) > 0 {
+				next = append(next, "missing items: "+strings.Join(a.Missing, ", "))
+			}
+			if len(a.Questions) > 0 {
+				var keys []string
+				for _, q := range a.Questions {
+					keys = append(keys, q.Key)
+				}
+				next = append(next, "the Secretariat's answer on: "+strings.Join(keys, ", "))
+			}
+			d.Next = strings.Join(next, "; ")
 		case CaseOpinions:
 			d.Next, d.Deadline = "members' opinions", a.OpinionsClose
 		case CaseSCVote:

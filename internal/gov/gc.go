@@ -121,3 +121,67 @@ func GCNotice(env Env, m Meeting, orgs []Org) ([]Voter, []Mail) {
 	}
 	return voters, mails
 }
+
+// GCIntervalYears is the longest time between two General Conferences: the MMN
+// meets "a minimum of once every two years" (7.1.1).
+const GCIntervalYears = 2
+
+// GCDue says when the next General Conference is due (7.1.1). Dates are
+// date-only values (midnight in the network's zone, see GCDay); Due is the
+// last day the next GC may be held.
+type GCDue struct {
+	// None: no General Conference is recorded, so nothing can be said.
+	None bool
+	// LastID and Last are the last GC held (dated today or before).
+	LastID string
+	Last   time.Time
+	// Due is the last day for the next GC: two years after the last.
+	Due time.Time
+	// WarnMonths and WarnFrom: the digest warns from the day more than WarnMonths
+	// months have passed since the last GC (config membership.gc_warn_months).
+	WarnMonths int
+	WarnFrom   time.Time
+	// Warn: more than WarnMonths months have passed; Overdue: Due has passed.
+	Warn, Overdue bool
+	// NextID and Next are a GC already recorded for a later day, if any.
+	NextID string
+	Next   time.Time
+}
+
+// GCDay is the calendar day of t in loc, at midnight: how a General
+// Conference's date is held.
+func GCDay(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+// NextGC says at now when the next General Conference is due, from the meetings
+// recorded: two years after the last one held (7.1.1), with a warning once more
+// than warnMonths months have passed (0: never).
+func NextGC(now time.Time, loc *time.Location, meetings []Meeting, warnMonths int) GCDue {
+	today := GCDay(now, loc)
+	d := GCDue{WarnMonths: warnMonths}
+	for _, m := range meetings {
+		day := GCDay(m.Date, loc)
+		switch {
+		case day.After(today):
+			if d.NextID == "" || day.Before(d.Next) {
+				d.NextID, d.Next = m.ID, day
+			}
+		case d.LastID == "" || day.After(d.Last):
+			d.LastID, d.Last = m.ID, day
+		}
+	}
+	if d.LastID == "" {
+		d.None = true
+		return d
+	}
+	d.Due = d.Last.AddDate(GCIntervalYears, 0, 0)
+	d.Overdue = today.After(d.Due)
+	if warnMonths > 0 {
+		// "More than 21 months past": the day after the 21 months are up.
+		d.WarnFrom = d.Last.AddDate(0, warnMonths, 1)
+		d.Warn = !today.Before(d.WarnFrom)
+	}
+	return d
+}

@@ -190,6 +190,9 @@ type Seat struct {
 	ConsecutiveTerms int       `json:"consecutive_terms"`
 	// Chair marks the seat whose holder the SC elected its chair (7.2.8).
 	Chair bool `json:"chair,omitempty"`
+	// MT marks a seat whose holder sits on the Management Team (7.2.12). It goes
+	// with the seat's term (7.2.13): a new term, or a new holder, starts without it.
+	MT bool `json:"mt,omitempty"`
 }
 
 // VotingSeats returns the seats that count for the SC quorum (7.2.1): filled, voting

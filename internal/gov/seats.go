@@ -327,3 +327,48 @@ func RenewalsDue(now time.Time, seats []Seat, all []Nomination, lead time.Durati
 	}
 	return out
 }
+
+// MTSize is how many SC members make up the Management Team (7.2.12).
+const MTSize = 3
+
+// ManagementTeam returns the seats whose holders sit on the Management Team
+// (7.2.12), in seat order. Its members' MT terms are their SC terms (7.2.13): a
+// seat filled anew is not on it until the SC names its holder again.
+func ManagementTeam(seats []Seat) []Seat {
+	var out []Seat
+	for _, s := range seats {
+		if s.MT && s.OrgID != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// SetManagementTeam records the Management Team the SC formed (7.2.12): exactly
+// MTSize different organisations, each holding an SC seat. The Regional
+// Coordinator heads the Secretariat the MT oversees (7.2.12 i, 7.3.2), so her or
+// his seat is refused unless allowRC (config sc.mt_allow_rc). It returns the
+// seats with MT set on those three and cleared on every other.
+func SetManagementTeam(seats []Seat, orgIDs []string, allowRC bool) ([]Seat, error) {
+	if len(orgIDs) != MTSize {
+		return nil, errorf("mt_size", fmt.Sprintf("the Management Team is three SC members (ToP 7.2.12); %d given", len(orgIDs)))
+	}
+	out := slices.Clone(seats)
+	for i := range out {
+		out[i].MT = false
+	}
+	for i, id := range orgIDs {
+		if slices.ContainsFunc(orgIDs[:i], func(o string) bool { return strings.EqualFold(o, id) }) {
+			return nil, errorf("mt_twice", fmt.Sprintf("%s is named twice: the Management Team is three different SC members (7.2.12)", id))
+		}
+		j := slices.IndexFunc(out, func(s Seat) bool { return strings.EqualFold(s.OrgID, id) })
+		switch {
+		case j < 0:
+			return nil, errorf("mt_no_seat", fmt.Sprintf("%s holds no SC seat: the Management Team is made of SC members (7.2.12; see govbot sc list)", id))
+		case out[j].Seat == RegionalCoordinator && !allowRC:
+			return nil, errorf("mt_rc", fmt.Sprintf("%s holds the Regional Coordinator's seat: the Management Team oversees the Secretariat, which the Regional Coordinator heads (7.2.12 i, 7.3.2); config sc.mt_allow_rc allows it", id))
+		}
+		out[j].MT = true
+	}
+	return out, nil
+}

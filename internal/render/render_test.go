@@ -74,6 +74,7 @@ func sampleData(t *testing.T) map[string]any {
 		"help":                   gov.HelpData{Org: "Migrant Workers Foundation"},
 		"ballot_cancelled":       gov.BallotCancelledData{Ballot: b, Voter: v},
 		"applications_held":      gov.ApplicationsHeldData{Hour: "2027-03-10 09:00 UTC", Limit: 5, Cases: []gov.HeldCase{{ID: "A7", Name: "Mekong Youth Centre", From: "lan@myc.example"}}},
+		"application_question":   appQuestion(),
 		"secretariat_challenge":  gov.ChallengeData{ID: "X1", Token: "X1-ABCDEFGH", Action: "WITHDRAW application A3 (Mekong Youth Centre, Vietnam): it is closed and the applicant is told", Subject: "Re: [A3-ABCDEFGH] application", Expires: time.Date(2027, 3, 11, 9, 15, 0, 0, loc)},
 		"action_notice":          gov.ActionNoticeData{Action: "withdraw", Ref: "A3", Name: "Mekong Youth Centre", By: "info@mmn.example", At: time.Date(2027, 3, 10, 9, 20, 0, 0, loc)},
 		"sc_digest": gov.DigestData{Week: "2027-W10", At: time.Date(2027, 3, 8, 8, 0, 0, 0, loc), Ballots: []gov.DigestBallot{{Ballot: b, Tally: tally, DaysLeft: 7, Missing: notAnswered(v)}},
@@ -81,6 +82,11 @@ func sampleData(t *testing.T) map[string]any {
 			Nominations: []gov.NominationView{nomData(closes).Nomination},
 			Seats: []gov.DigestSeat{{Seat: "Thailand", Org: "Migrant Workers Foundation", TermEnd: time.Date(2027, 5, 31, 0, 0, 0, 0, loc), Chair: true, Terms: 2},
 				{Seat: "Vietnam", Org: "Centre for Women and Development", TermEnd: time.Date(2027, 5, 31, 0, 0, 0, 0, loc), Terms: 1}},
+			// Two of the Management Team's three (7.2.12-7.2.13), and a General
+			// Conference coming due (7.1.1).
+			MT: []gov.DigestSeat{{Seat: "Thailand", Org: "Migrant Workers Foundation", MT: true}, {Seat: "Vietnam", Org: "Centre for Women and Development", MT: true}}, MTSize: gov.MTSize,
+			GC: gov.GCDue{LastID: "G4", Last: time.Date(2025, 5, 20, 0, 0, 0, 0, loc), Due: time.Date(2027, 5, 20, 0, 0, 0, 0, loc), WarnMonths: 21,
+				WarnFrom: time.Date(2027, 2, 21, 0, 0, 0, 0, loc), Warn: true, NextID: "G5", Next: time.Date(2027, 5, 10, 0, 0, 0, 0, loc)},
 			AuditHead: sampleAuditHead},
 	}
 }
