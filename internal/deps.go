@@ -14,7 +14,7 @@ import (
 	_ "github.com/emersion/go-smtp"
 	_ "github.com/wneessen/go-mail"
 	_ "go.etcd.io/bbolt"
+	_ "go.yaml.in/yaml/v3"
 	_ "golang.org/x/net/html"
 	_ "golang.org/x/text/unicode/norm"
-	_ "gopkg.in/yaml.v3"
 )

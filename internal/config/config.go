@@ -20,7 +20,7 @@ import (
 	"time"
 	_ "time/tzdata" // the network's time zone must load even where the host has no zoneinfo
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/mekongmigration/govbot/internal/gov"
 )
