@@ -25,6 +25,7 @@ import (
 
 	"github.com/mekongmigration/govbot/internal/gov"
 	"github.com/mekongmigration/govbot/internal/imapsource"
+	"github.com/mekongmigration/govbot/internal/oauth"
 	"github.com/mekongmigration/govbot/internal/outbox"
 	"github.com/mekongmigration/govbot/internal/render"
 	"github.com/mekongmigration/govbot/internal/store"
@@ -40,9 +41,14 @@ type App struct {
 	Outbox *outbox.Outbox
 	Source *imapsource.Source
 	Log    *slog.Logger
+	// Tokens are the OAuth access tokens of imap.auth or smtp.auth xoauth2 or
+	// oauthbearer; nil when both log in with a password.
+	Tokens *oauth.Source
 
-	mu    sync.Mutex
-	clock func() time.Time
+	mu     sync.Mutex
+	clock  func() time.Time
+	render *render.Renderer
+	quiet  bool // a check is running: login failures are reported to the caller, not mailed
 }
 
 // Options are what the command line adds to the configuration.
@@ -73,7 +79,7 @@ func Open(cfg config.Config, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Cfg: cfg, DB: db, Log: o.Logger, clock: o.Clock}
+	a := &App{Cfg: cfg, DB: db, Log: o.Logger, clock: o.Clock, render: r}
 	digestDay, digestOn := cfg.Digest.WeekdayOf()
 	campaignMonth, campaignDay := cfg.Membership.CampaignDate()
 	a.Outbox = outbox.New(outbox.Options{
@@ -115,12 +121,23 @@ func Open(cfg config.Config, o Options) (*App, error) {
 
 func (a *App) connectors() error {
 	cfg := a.Cfg
-	imapPass, err := cfg.IMAP.Password()
-	if err != nil {
-		return fmt.Errorf("imap password: %w", err)
+	var imapTokens imapsource.TokenSource
+	var smtpTokens outbox.TokenSource
+	if cfg.UsesOAuth() {
+		tokens, err := a.tokenSource()
+		if err != nil {
+			return err
+		}
+		a.Tokens, imapTokens, smtpTokens = tokens, tokens, tokens
 	}
-	smtpPass := ""
-	if cfg.SMTP.Username != "" {
+	imapPass, smtpPass := "", ""
+	var err error
+	if !config.IsOAuth(cfg.IMAP.Auth) {
+		if imapPass, err = cfg.IMAP.Password(); err != nil {
+			return fmt.Errorf("imap password: %w", err)
+		}
+	}
+	if cfg.SMTP.Username != "" && !config.IsOAuth(cfg.SMTP.Auth) {
 		if smtpPass, err = cfg.SMTP.Password(); err != nil {
 			return fmt.Errorf("smtp password: %w", err)
 		}
@@ -135,13 +152,13 @@ func (a *App) connectors() error {
 	}
 	a.Source = imapsource.New(imapsource.Config{
 		Addr: net.JoinHostPort(cfg.IMAP.Host, strconv.Itoa(cfg.IMAP.Port)), Security: cfg.IMAP.Security,
-		Username: cfg.IMAP.Username, Password: imapPass, Mailbox: cfg.IMAP.Mailbox,
+		Username: cfg.IMAP.Username, Password: imapPass, Auth: cfg.IMAP.Auth, Token: imapTokens, Mailbox: cfg.IMAP.Mailbox,
 		ProcessedMailbox: cfg.IMAP.ProcessedMailbox, QuarantineMailbox: cfg.IMAP.QuarantineMailbox, TLS: imapTLS, MaxBytes: cfg.Limits.MaxMessageBytes,
 		SpoolDir: spoolDir(cfg.Store.Path), Logger: a.Log.With("component", "imap"),
 	})
 	a.Outbox.Sender = outbox.NewSMTP(outbox.SMTPConfig{
 		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Security: cfg.SMTP.Security,
-		Username: cfg.SMTP.Username, Password: smtpPass, TLS: smtpTLS, HELO: cfg.SMTP.HELO,
+		Username: cfg.SMTP.Username, Password: smtpPass, Auth: cfg.SMTP.Auth, Token: smtpTokens, TLS: smtpTLS, HELO: cfg.SMTP.HELO,
 	})
 	return nil
 }

@@ -54,6 +54,7 @@ func init() {
 		{name: "demo", args: "[--keep] [--verbose]", help: "play a whole ballot on built-in IMAP and SMTP servers (no setup, no config)", run: cmdDemo},
 		{name: "version", help: "print govbot's version (module, commit, build time, Go)", run: cmdVersion},
 		{name: "check-config", args: "[--offline]", help: "validate the config; unless --offline, log in to IMAP and SMTP and say what worked", run: cmdCheckConfig},
+		{name: "oauth login", args: "[--provider microsoft|google|custom] [--flow device|browser] [--port N]", help: "sign the bot in to its mailbox with OAuth 2.0 (Microsoft 365: a code typed on any device; Google: a browser, the address pasted back on a headless server); writes oauth.token_file", run: cmdOAuthLogin},
 		{name: "run", help: "run as a daemon: read mail as it arrives, send reminders and results, deliver the outbox; stops on SIGINT/SIGTERM", run: cmdRun},
 		{name: "once", help: "one full cycle (read new mail, run what is due, send the outbox), then exit; for cron and tests", run: cmdOnce},
 		{name: "roster import", args: "FILE.csv [--dry-run]", help: "add or update organisations from a CSV file; any bad row → nothing changes", store: true, run: cmdRosterImport},

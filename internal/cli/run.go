@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/mekongmigration/govbot/internal/demo"
-	"github.com/mekongmigration/govbot/internal/outbox"
 )
 
 func cmdDemo(e *env, args []string) error {
@@ -87,21 +86,25 @@ func cmdCheckConfig(e *env, args []string) error {
 	var problems []error
 	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
 	defer cancel()
-	if n, err := e.app.Source.Check(); err != nil {
-		fmt.Fprintf(e.out, "imap %s:%d: FAILED: %v\n", cfg.IMAP.Host, cfg.IMAP.Port, err)
-		problems = append(problems, err)
+	n, imapMech, imapErr, smtpMech, smtpErr := e.app.CheckMail(ctx)
+	if imapErr != nil {
+		fmt.Fprintf(e.out, "imap %s:%d: FAILED: %v\n", cfg.IMAP.Host, cfg.IMAP.Port, imapErr)
+		problems = append(problems, imapErr)
 	} else {
-		fmt.Fprintf(e.out, "imap %s:%d: logged in as %s; %s holds %d messages\n", cfg.IMAP.Host, cfg.IMAP.Port, cfg.IMAP.Username, cfg.IMAP.Mailbox, n)
+		fmt.Fprintf(e.out, "imap %s:%d: logged in as %s with %s; %s holds %d messages\n", cfg.IMAP.Host, cfg.IMAP.Port, cfg.IMAP.Username, imapMech, cfg.IMAP.Mailbox, n)
 	}
-	if err := e.app.Outbox.Sender.(*outbox.SMTP).Check(ctx); err != nil {
-		fmt.Fprintf(e.out, "smtp %s:%d: FAILED: %v\n", cfg.SMTP.Host, cfg.SMTP.Port, err)
-		problems = append(problems, err)
+	if smtpErr != nil {
+		fmt.Fprintf(e.out, "smtp %s:%d: FAILED: %v\n", cfg.SMTP.Host, cfg.SMTP.Port, smtpErr)
+		problems = append(problems, smtpErr)
 	} else {
 		auth := "no AUTH"
 		if cfg.SMTP.Username != "" {
-			auth = "authenticated as " + cfg.SMTP.Username
+			auth = "authenticated as " + cfg.SMTP.Username + " with " + smtpMech
 		}
 		fmt.Fprintf(e.out, "smtp %s:%d: connected (%s, %s)\n", cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.Security, auth)
+	}
+	if e.app.Tokens != nil {
+		checkOAuth(e, problems)
 	}
 	if len(problems) > 0 {
 		return errors.New("the mail servers could not all be reached")

@@ -24,6 +24,16 @@ type Sender interface {
 // Temporary reports whether err is worth retrying (SMTP 4xx, connection problems).
 type Temporary interface{ Temporary() bool }
 
+// Held reports whether a failure is the bot's own login (an OAuth token to renew,
+// a provider that does not answer, a refused AUTH) rather than the mail's. Such
+// mail waits, retried with backoff, however long that takes: it is never given
+// up, since nothing is wrong with it.
+type Held interface{ Held() bool }
+
+// heldRetryMax caps the wait of held mail, so that it goes soon after the login
+// works again (the login itself backs off in the token source).
+const heldRetryMax = 5 * time.Minute
+
 // Options configure an Outbox.
 type Options struct {
 	DB     *store.DB
@@ -152,8 +162,9 @@ func (o *Outbox) RunOnce(ctx context.Context) (total Stats, err error) {
 func (o *Outbox) record(due []store.OutMail, errs []error) (Stats, error) {
 	var st Stats
 	now := o.Clock()
+	var held error
 	err := o.DB.Update(now, func(tx *store.Tx) error {
-		st = Stats{}
+		st, held = Stats{}, nil
 		for i, m := range due {
 			err := errAt(errs, i)
 			m.Attempts++
@@ -161,6 +172,13 @@ func (o *Outbox) record(due []store.OutMail, errs []error) (Stats, error) {
 			case err == nil:
 				st.Sent++
 				if e := tx.MarkSent(m, now); e != nil {
+					return e
+				}
+			case isHeld(err):
+				st.Retried++
+				held = err
+				next := now.Add(min(o.backoff(m.Attempts), max(o.RetryMin, heldRetryMax)))
+				if e := tx.Retry(m, next, err.Error()); e != nil {
 					return e
 				}
 			case isTemporary(err) && (m.Date.IsZero() || now.Sub(m.Date) < o.GiveUpAfter):
@@ -188,6 +206,9 @@ func (o *Outbox) record(due []store.OutMail, errs []error) (Stats, error) {
 		}
 		return nil
 	})
+	if err == nil && held != nil {
+		o.Logger.Warn("delivery held: the bot cannot log in to send; the mail waits", "mails", st.Retried, "err", held)
+	}
 	return st, err
 }
 
@@ -197,6 +218,11 @@ func (o *Outbox) backoff(attempt int) time.Duration {
 		d *= 2
 	}
 	return min(d, o.RetryMax)
+}
+
+func isHeld(err error) bool {
+	var h Held
+	return errors.As(err, &h) && h.Held()
 }
 
 func isTemporary(err error) bool {

@@ -6,12 +6,15 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net/textproto"
 	"strings"
 	"sync"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	gosmtp "github.com/wneessen/go-mail/smtp"
 
+	"github.com/mekongmigration/govbot/internal/oauth"
 	"github.com/mekongmigration/govbot/internal/store"
 )
 
@@ -22,9 +25,23 @@ type SMTPConfig struct {
 	Security string // starttls | tls | none
 	Username string // empty: no AUTH
 	Password string
-	TLS      *tls.Config
-	HELO     string
-	Timeout  time.Duration
+	// Auth is how to log in when Username is set: "" or "password" (AUTH
+	// PLAIN with Password), or "xoauth2" or "oauthbearer" (an access token from
+	// Token).
+	Auth    string
+	Token   TokenSource
+	TLS     *tls.Config
+	HELO    string
+	Timeout time.Duration
+}
+
+// TokenSource hands out the OAuth 2.0 access tokens of Auth xoauth2 and
+// oauthbearer (an *oauth.Source).
+type TokenSource interface {
+	Token(ctx context.Context) (string, error)
+	// Renew is told that the server refused token refused (why): it returns a
+	// newer token to try once more, or an error when none would do.
+	Renew(ctx context.Context, refused string, why error) (string, error)
 }
 
 // SMTP sends mail with go-mail. The connection stays open from one batch to the
@@ -52,17 +69,36 @@ func (s *SMTP) drop() {
 // NewSMTP returns a Sender for cfg.
 func NewSMTP(cfg SMTPConfig) *SMTP { return &SMTP{cfg: cfg} }
 
-// sendError carries whether a failure is temporary.
+// sendError carries whether a failure is temporary, and whether it is the
+// bot's own login (held).
 type sendError struct {
 	err  error
 	temp bool
+	held bool
 }
 
 func (e *sendError) Error() string   { return e.err.Error() }
 func (e *sendError) Unwrap() error   { return e.err }
 func (e *sendError) Temporary() bool { return e.temp }
+func (e *sendError) Held() bool      { return e.held }
 
-func (s *SMTP) client() (*gomail.Client, error) {
+// usesOAuth reports whether the login takes an access token.
+func (c SMTPConfig) usesOAuth() bool { return c.Username != "" && oauth.IsMechanism(c.Auth) }
+
+// Mechanism names how the client logs in: PLAIN, XOAUTH2, OAUTHBEARER, or ""
+// without AUTH.
+func (c SMTPConfig) Mechanism() string {
+	switch {
+	case c.Username == "":
+		return ""
+	case c.usesOAuth():
+		return strings.ToUpper(c.Auth)
+	}
+	return "PLAIN"
+}
+
+// client returns a go-mail client; token is the access token of an OAuth login.
+func (s *SMTP) client(token string) (*gomail.Client, error) {
 	// No NOOP before each mail (a failed command says as much about the
 	// connection as a NOOP would) and no RSET after each delivered one (a finished
 	// transaction needs none, RFC 5321 3.3; after a failure Send resets itself).
@@ -82,7 +118,17 @@ func (s *SMTP) client() (*gomail.Client, error) {
 	if s.cfg.HELO != "" {
 		opts = append(opts, gomail.WithHELO(s.cfg.HELO))
 	}
-	if s.cfg.Username != "" {
+	switch {
+	case s.cfg.Username == "":
+	case strings.EqualFold(s.cfg.Auth, oauth.MechXOAuth2):
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthXOAUTH2), gomail.WithUsername(s.cfg.Username), gomail.WithPassword(token))
+	case strings.EqualFold(s.cfg.Auth, oauth.MechOAuthBearer):
+		sc, err := oauth.NewSASLClient(oauth.MechOAuthBearer, s.cfg.Username, token, s.cfg.Host, s.cfg.Port)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, gomail.WithSMTPAuthCustom(saslAuth{sc}))
+	default:
 		auth := gomail.SMTPAuthPlain
 		if s.cfg.Security == "none" {
 			auth = gomail.SMTPAuthPlainNoEnc
@@ -92,6 +138,73 @@ func (s *SMTP) client() (*gomail.Client, error) {
 	return gomail.NewClient(s.cfg.Host, opts...)
 }
 
+// saslAuth lets go-mail use a SASL client (OAUTHBEARER).
+type saslAuth struct{ c *oauth.SASLClient }
+
+func (a saslAuth) Start(*gosmtp.ServerInfo) (string, []byte, error) { return a.c.Start() }
+
+func (a saslAuth) Next(challenge []byte, more bool) ([]byte, error) {
+	if !more {
+		return nil, nil
+	}
+	return a.c.Next(challenge)
+}
+
+// dial connects and logs in. With an OAuth login, a token the server refuses is
+// renewed once.
+func (s *SMTP) dial(ctx context.Context) (*gomail.Client, error) {
+	token := ""
+	if s.cfg.usesOAuth() {
+		if s.cfg.Token == nil {
+			return nil, &sendError{err: fmt.Errorf("smtp login: %s needs an OAuth token source", s.cfg.Auth), temp: true, held: true}
+		}
+		var err error
+		if token, err = s.cfg.Token.Token(ctx); err != nil {
+			return nil, s.loginError(err)
+		}
+	}
+	for attempt := 0; ; attempt++ {
+		c, err := s.client(token)
+		if err != nil {
+			return nil, &sendError{err: err}
+		}
+		err = c.DialWithContext(ctx)
+		if err == nil {
+			return c, nil
+		}
+		if !authRefused(err) {
+			// Refused connections, timeouts, TLS trouble: the server may come back.
+			return nil, &sendError{err: err, temp: true}
+		}
+		if !s.cfg.usesOAuth() {
+			return nil, s.loginError(err)
+		}
+		why := fmt.Errorf("smtp %s refused %s for %s: %w", s.cfg.Host, s.cfg.Mechanism(), s.cfg.Username, err)
+		if token, err = s.cfg.Token.Renew(ctx, token, why); err != nil {
+			return nil, s.loginError(err)
+		}
+		if attempt > 0 {
+			return nil, s.loginError(why)
+		}
+	}
+}
+
+// loginError is a failure to log in: the mail waits (held) until the login works.
+func (s *SMTP) loginError(err error) error {
+	return &sendError{err: fmt.Errorf("smtp login as %s with %s: %w", s.cfg.Username, s.cfg.Mechanism(), err), temp: true, held: true}
+}
+
+// authRefused reports whether the server refused the login: a 535 (credentials
+// invalid), 534 (mechanism too weak), 530 (authentication required) reply, or
+// no such mechanism on offer.
+func authRefused(err error) bool {
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return te.Code == 535 || te.Code == 534 || te.Code == 530
+	}
+	return errors.Is(err, gomail.ErrXOauth2AuthNotSupported) || errors.Is(err, gomail.ErrPlainAuthNotSupported)
+}
+
 func (c SMTPConfig) timeout() time.Duration {
 	if c.Timeout > 0 {
 		return c.Timeout
@@ -99,16 +212,18 @@ func (c SMTPConfig) timeout() time.Duration {
 	return 30 * time.Second
 }
 
-// Check connects (and authenticates, when configured) and disconnects.
-func (s *SMTP) Check(ctx context.Context) error {
-	c, err := s.client()
+// Check connects (and authenticates, when configured) and disconnects. It
+// returns the mechanism that logged in ("" without AUTH).
+func (s *SMTP) Check(ctx context.Context) (string, error) {
+	c, err := s.dial(ctx)
 	if err != nil {
-		return err
+		var se *sendError
+		if errors.As(err, &se) {
+			return "", se.err
+		}
+		return "", err
 	}
-	if err := c.DialWithContext(ctx); err != nil {
-		return err
-	}
-	return c.Close()
+	return s.cfg.Mechanism(), c.Close()
 }
 
 // Send sends mails over one connection, the one left open by the previous batch
@@ -117,14 +232,6 @@ func (s *SMTP) Send(ctx context.Context, mails []store.OutMail) []error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	errs := make([]error, len(mails))
-	fail := func(err error, temp bool) []error {
-		for i := range errs {
-			if errs[i] == nil { // a mail that could not be built keeps its own error
-				errs[i] = &sendError{err: err, temp: temp}
-			}
-		}
-		return errs
-	}
 	msgs := make([]*gomail.Msg, len(mails))
 	for i, m := range mails {
 		var err error
@@ -133,13 +240,14 @@ func (s *SMTP) Send(ctx context.Context, mails []store.OutMail) []error {
 		}
 	}
 	if s.conn == nil {
-		c, err := s.client()
+		c, err := s.dial(ctx)
 		if err != nil {
-			return fail(err, false)
-		}
-		if err := c.DialWithContext(ctx); err != nil {
-			// Refused connections, timeouts, TLS trouble: the server may come back.
-			return fail(err, true)
+			for i := range errs {
+				if errs[i] == nil { // a mail that could not be built keeps its own error
+					errs[i] = err
+				}
+			}
+			return errs
 		}
 		s.conn = c
 	}

@@ -70,6 +70,7 @@ func sampleData(t *testing.T) map[string]any {
 		"seat_failed":            seatFailed(closes),
 		"seat_chair_vacant":      nomData(closes),
 		"quarantine_notice":      gov.QuarantineData{ID: "Q1", MessageID: "CAB1234@mail.example", From: "a@x.example", Subject: "Re: [B1-ABCDEFGH] Adopt the plan", Received: "2027-03-10 09:15 +07", Attempts: 3, Error: "handle: panic: runtime error"},
+		"login_failure":          gov.LoginFailureData{Account: "govbot@mmn.example", Provider: "microsoft", Cause: "renew", At: time.Date(2027, 3, 10, 7, 5, 0, 0, loc), Reading: true, Sending: true, Error: "imap login as govbot@mmn.example with XOAUTH2: oauth refresh: the provider refused the refresh token (revoked, expired, or issued to another client) (HTTP 400: invalid_grant: AADSTS700082: The refresh token has expired due to inactivity.); run `govbot oauth login`"},
 		"command_reply":          gov.CommandReplyData{Command: "STATUS", Title: "Status of B1", Lines: []string{"B1 – Adopt the plan (members)", "Answers so far: 4 of 10 (quorum 6): YES 3, NO 1, ABSTAIN 0"}},
 		"help":                   gov.HelpData{Org: "Migrant Workers Foundation"},
 		"ballot_cancelled":       gov.BallotCancelledData{Ballot: b, Voter: v},

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/mekongmigration/govbot/internal/app"
+	"github.com/mekongmigration/govbot/internal/config"
+	"github.com/mekongmigration/govbot/internal/oauth"
+)
+
+// loginTimeout bounds a sign-in: the officer has this long to finish it.
+const loginTimeout = 15 * time.Minute
+
+// cmdOAuthLogin signs the bot in with OAuth 2.0 and writes oauth.token_file.
+func cmdOAuthLogin(e *env, args []string) error {
+	fs := flag.NewFlagSet("oauth login", flag.ContinueOnError)
+	provider := fs.String("provider", "", "microsoft, google or custom (default: oauth.provider)")
+	flow := fs.String("flow", "", "device or browser (default: device for microsoft, browser for google)")
+	port := fs.Int("port", -1, "loopback port of the browser sign-in (default: oauth.redirect_port, else any)")
+	if _, err := flags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return err
+	}
+	if cfg.OAuth.IsZero() {
+		return errors.New("the config has no oauth section: add one (see config.example.yaml and the README's Microsoft 365 and Google Workspace sections)")
+	}
+	switch *provider {
+	case "", config.ProviderMicrosoft, config.ProviderGoogle, config.ProviderCustom:
+	default:
+		return usagef("--provider %q: want microsoft, google or custom", *provider)
+	}
+	if *provider != "" && *provider != cfg.OAuth.Provider {
+		return usagef("--provider %s, but oauth.provider in %s is %s: the bot refreshes its token at the provider it came from; change oauth.provider first", *provider, e.configPath, cfg.OAuth.Provider)
+	}
+	s, err := app.OAuthSettings(cfg)
+	if err != nil {
+		return err
+	}
+	how := *flow
+	if how == "" {
+		how = s.Flow()
+	}
+	p := cfg.OAuth.RedirectPort
+	if *port >= 0 {
+		p = *port
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, loginTimeout)
+	defer cancel()
+	fmt.Fprintf(e.out, "Signing the bot in at %s (%s sign-in).\n\n", cfg.OAuth.Provider, how)
+	var tok *oauth2.Token
+	switch how {
+	case oauth.FlowDevice:
+		tok, err = oauth.DeviceLogin(ctx, s, e.out)
+	case oauth.FlowBrowser:
+		tok, err = oauth.BrowserLogin(ctx, s, e.stdin, e.out, p)
+	default:
+		return usagef("--flow %q: want device or browser", how)
+	}
+	if err != nil {
+		return err
+	}
+	st, err := oauth.NewStored(s, tok, time.Now())
+	if err != nil {
+		return err
+	}
+	file := oauth.File{Path: cfg.OAuth.TokenFile}
+	if err := file.Save(st); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.out, "\nSigned in. The refresh token is in %s (mode 0600: this user alone may read it).\n", file.Path)
+	if os.Geteuid() == 0 {
+		fmt.Fprintf(e.out, "You ran this as root: if the bot runs as another user, give it the file (chown) or sign in again as that user (sudo -u USER govbot oauth login).\n")
+	}
+	fmt.Fprintf(e.out, "Next: govbot check-config. A running govbot takes the new sign-in by itself.\n")
+	return nil
+}
+
+// checkOAuth adds the sign-in's state to check-config's report.
+func checkOAuth(e *env, problems []error) {
+	cfg := *e.cfg
+	for _, err := range problems {
+		if k, ok := oauth.KindOf(err); ok {
+			switch k {
+			case oauth.LoginNeeded:
+				fmt.Fprintf(e.out, "oauth (%s): the sign-in must be renewed: run `govbot oauth login`\n", cfg.OAuth.Provider)
+			case oauth.Refused:
+				fmt.Fprintf(e.out, "oauth (%s): the provider gives tokens, but the mail server refuses them: check the app's permissions, that IMAP/SMTP AUTH is on for the mailbox, and the usernames\n", cfg.OAuth.Provider)
+			default:
+				fmt.Fprintf(e.out, "oauth (%s): the provider did not answer; try again later\n", cfg.OAuth.Provider)
+			}
+			return
+		}
+	}
+	if exp := e.app.Tokens.Expiry(); !exp.IsZero() {
+		fmt.Fprintf(e.out, "oauth (%s): signed in (token file %s); the access token is valid until %s and is refreshed by itself\n",
+			cfg.OAuth.Provider, cfg.OAuth.TokenFile, exp.Local().Format("2006-01-02 15:04 MST"))
+	}
+}
