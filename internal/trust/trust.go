@@ -10,6 +10,8 @@ import (
 
 	"github.com/emersion/go-msgauth/authres"
 	"github.com/emersion/go-msgauth/dkim"
+	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
 )
 
 // Policy is how much evidence a reply needs beyond its token and sender address.
@@ -136,14 +138,50 @@ func authservID(h string) string {
 	return strings.TrimSpace(id)
 }
 
-// aligned reports whether a DKIM signature's domain (d=) or identity (i=) belongs to
-// the From domain (relaxed alignment: the same domain or a subdomain of it).
+// aligned reports whether a DKIM signature's domain (d=), or the domain of its
+// identity (i=) when d= is absent, is aligned with the From domain in DMARC's
+// relaxed mode (RFC 7489 §3.1.1): the two are the same, or they share an
+// organisational domain, the public suffix plus one label. So mail.example.org is
+// aligned with example.org and with its sibling news.example.org, but a d= of a
+// public suffix (co.uk) is aligned with no one else's domain (x.co.uk).
 func aligned(d, i, from string) bool {
-	d = strings.ToLower(d)
+	d = normDomain(d)
 	if d == "" {
-		if _, dom, ok := strings.Cut(strings.ToLower(i), "@"); ok {
-			d = dom
+		if _, dom, ok := strings.Cut(i, "@"); ok {
+			d = normDomain(dom)
 		}
 	}
-	return d != "" && (d == from || strings.HasSuffix(from, "."+d) || strings.HasSuffix(d, "."+from))
+	from = normDomain(from)
+	if d == "" || from == "" {
+		return false
+	}
+	if d == from {
+		return true
+	}
+	od, err := publicsuffix.EffectiveTLDPlusOne(d)
+	if err != nil {
+		return false
+	}
+	of, err := publicsuffix.EffectiveTLDPlusOne(from)
+	return err == nil && od == of
+}
+
+// normDomain returns a domain in lower case without a final dot, and in A-labels
+// (xn--…) as the public suffix list spells it; "" if an internationalised name
+// is not valid.
+func normDomain(s string) string {
+	s = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
+	if s == "" {
+		return ""
+	}
+	for _, r := range s {
+		if r >= 0x80 {
+			a, err := idna.Lookup.ToASCII(s)
+			if err != nil {
+				return ""
+			}
+			return a
+		}
+	}
+	return s
 }
