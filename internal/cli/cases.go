@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -139,6 +141,17 @@ func cmdCaseShow(e *env, args []string) error {
 	}
 	if len(a.Missing) > 0 {
 		fmt.Fprintf(e.out, "missing     %s\n", strings.Join(a.Missing, ", "))
+	}
+	for _, q := range a.Questions {
+		// Asked of the Secretariat, not the applicant; answered by replying to
+		// the application_question mail.
+		fmt.Fprintf(e.out, "question    %s: reply with %s\n", q.Why, q.Reply)
+		if q.Read != "" {
+			fmt.Fprintf(e.out, "            the bot read: %s\n", q.Read)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(a.ReadFrom)) {
+		fmt.Fprintf(e.out, "read        %s: %s, from %s\n", k, a.Fields[k], a.ReadFrom[k])
 	}
 	if !a.CompleteAt.IsZero() {
 		fmt.Fprintf(e.out, "complete    %s (letter to the applicant)\nopinions    close at the end of %s\ndecision    due by the end of %s\n",

@@ -1,8 +1,13 @@
 package cli
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/mekongmigration/govbot/internal/gov"
+	"github.com/mekongmigration/govbot/internal/store"
 )
 
 const scCSV = `seat,org_id,voting,term_start,term_end,consecutive_terms
@@ -72,5 +77,29 @@ func TestR_7_1_1_GCShowsWhenTheNextIsDue(t *testing.T) {
 	}
 	if out := h.mustRun(t, "--now", "2027-06-16T09:00:00+07:00", "digest"); !strings.Contains(out, "WARNING (ToP 7.1.1)") {
 		t.Errorf("digest past 21 months:\n%s", out)
+	}
+}
+
+// TestR_6_1_CaseShowListsTheSecretariatsQuestions: `case show` lists what the
+// Secretariat is asked (not the applicant) and the facts read from letters.
+func TestR_6_1_CaseShowListsTheSecretariatsQuestions(t *testing.T) {
+	h := newHarness(t)
+	db, err := store.Open(filepath.Join(h.dir, "govbot.db"), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := gov.Application{ID: "A1", Kind: gov.AppRegular, State: gov.CaseHeld, Name: "Mekong Youth Centre", Confirmed: true,
+		Fields:    map[string]string{"endorser": "Gamma Org"},
+		ReadFrom:  map[string]string{"endorser": "the letter endorsement.pdf"},
+		Questions: []gov.Question{{Key: "country", Why: "The ToP form has no country field", Reply: "Country: …", Read: "Vietnam or Lao PDR (each named in the cover letter)"}}}
+	if err := db.Update(time.Now(), func(tx *store.Tx) error { return tx.PutCase(a) }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out := h.mustRun(t, "case", "show", "A1")
+	for _, want := range []string{"question    The ToP form has no country field: reply with Country: …", "the bot read: Vietnam or Lao PDR", "read        endorser: Gamma Org, from the letter endorsement.pdf"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("case show lacks %q:\n%s", want, out)
+		}
 	}
 }
