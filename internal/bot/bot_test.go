@@ -143,6 +143,48 @@ func TestUnreadableMessageIsKept(t *testing.T) {
 	})
 }
 
+// TestUnreadableRefusalNamesNoLibraryError: what the reader found wrong (here
+// the base64 decoder's own words) goes to the audit log; the refusal mailed to
+// the sender gives a fixed reason.
+func TestUnreadableRefusalNamesNoLibraryError(t *testing.T) {
+	f := newFixture(t)
+	raw := []byte("From: a@a.example\r\nSubject: x\r\nMessage-ID: <u3@a.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!!\r\n")
+	if res := f.handle(t, raw); res.Outcome != "refused:unreadable" || !res.Replied {
+		t.Fatalf("outcome %q, replied %v; want refused:unreadable, replied", res.Outcome, res.Replied)
+	}
+	const libText = "illegal base64 data"
+	f.db.View(func(tx *store.Tx) error {
+		p, _ := tx.Pending()
+		refusals := 0
+		for _, m := range p {
+			if m.Kind != "refusal" {
+				continue
+			}
+			refusals++
+			if strings.Contains(m.Text, libText) || strings.Contains(m.HTML, libText) || !strings.Contains(m.Text, "we could not read your message") {
+				t.Errorf("refusal text %q: want the fixed reason and no %q", m.Text, libText)
+			}
+		}
+		if refusals != 1 {
+			t.Errorf("got %d refusals queued, want 1", refusals)
+		}
+		log, _ := tx.AuditLog()
+		found := false
+		for _, e := range log {
+			if e.Action == "mail.unreadable" && strings.Contains(e.Detail, libText) {
+				found = true
+			}
+			if e.Action == "reply.refuse" && strings.Contains(e.Detail, libText) {
+				t.Errorf("reply.refuse detail %q names the library error", e.Detail)
+			}
+		}
+		if !found {
+			t.Errorf("no mail.unreadable audit entry naming the reader's problem; log %v", log)
+		}
+		return nil
+	})
+}
+
 func TestRefusalsAreLimitedPerAddressPerDay(t *testing.T) {
 	f := newFixture(t)
 	replied := 0

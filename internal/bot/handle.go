@@ -592,7 +592,8 @@ func (b *Bot) strangerHourFull(tx *store.Tx) bool {
 	return err != nil || n > b.Limits.StrangerRefusalsPerHour
 }
 
-// unreadable keeps the raw message for the Secretariat and asks for a plain reply.
+// unreadable keeps the raw message for the Secretariat, records what the reader
+// found wrong in the audit log, and asks for a plain reply with a fixed reason.
 func (b *Bot) unreadable(tx *store.Tx, in Inbound, msg *mailread.Message, sender *gov.Org, token, ballotID string) (Result, error) {
 	// A message too large to keep in the store whole (it came spooled) is kept
 	// whole among the attachments' files; the store keeps its first megabyte.
@@ -609,7 +610,12 @@ func (b *Bot) unreadable(tx *store.Tx, in Inbound, msg *mailread.Message, sender
 	if err := tx.KeepRaw(msg.MessageID, in.head(keep)); err != nil {
 		return Result{}, err
 	}
-	d := gov.RefusalData{Code: gov.RefuseUnreadable, Reason: "we could not read your message (" + strings.Join(msg.Problems, "; ") + ")"}
+	// What the reader found wrong goes to the audit log, never to the sender: it
+	// can carry a library's error text and the message's own header values.
+	if err := tx.Audit("mail.unreadable", msg.MessageID, msg.From.Email, strings.Join(msg.Problems, "; ")); err != nil {
+		return Result{}, err
+	}
+	d := gov.RefusalData{Code: gov.RefuseUnreadable, Reason: "we could not read your message"}
 	if bal, ok, _ := tx.Ballot(ballotID); ok && token != "" {
 		view := bal.View(b.Location)
 		d.Ballot = &view
