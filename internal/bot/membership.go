@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -266,8 +267,12 @@ func (b *Bot) applyChange(tx *store.Tx, ch gov.ContactChange, by string) (Result
 		return Result{}, fmt.Errorf("contact change %s: organisation %s: %v", ch.ID, ch.OrgID, err)
 	}
 	org, ch, mails := gov.ApplyContactChange(tx.Now, b.env(tx), org, ch, by)
-	if err := tx.PutOrg(org); err != nil {
+	if err := tx.PutOrg(org); errors.Is(err, store.ErrAddressInUse) {
+		// The store's own words, naming the address and its holder: a gov.Error
+		// is shown to whoever asked. Any other store error is internal.
 		return Result{}, &gov.Error{Code: "address_in_use", Message: err.Error()}
+	} else if err != nil {
+		return Result{}, err
 	}
 	if err := tx.PutChange(ch); err != nil {
 		return Result{}, err

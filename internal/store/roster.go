@@ -1,10 +1,15 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/mekongmigration/govbot/internal/gov"
 )
+
+// ErrAddressInUse is returned by PutOrg for an address that belongs to another
+// organisation.
+var ErrAddressInUse = errors.New("address already on the roster")
 
 // Org returns the organisation with id.
 func (t *Tx) Org(id string) (gov.Org, bool, error) {
@@ -42,7 +47,7 @@ func (t *Tx) PutOrg(o gov.Org) error {
 	idx := t.tx.Bucket(bAddresses)
 	for _, a := range o.Addresses() {
 		if owner := idx.Get([]byte(a)); owner != nil && string(owner) != o.ID {
-			return fmt.Errorf("address %s already belongs to %s", a, owner)
+			return fmt.Errorf("%w: %s belongs to %s", ErrAddressInUse, a, owner)
 		}
 	}
 	if old, ok, err := t.Org(o.ID); err != nil {
