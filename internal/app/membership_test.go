@@ -96,7 +96,7 @@ func TestR_5_1_7_CampaignOnTimeLateAndNever(t *testing.T) {
 	}
 }
 
-// TestR_5_1_6_PaymentByMailAndCLI: the Secretariat records payments; re-confirmation
+// TestR_5_1_6_PaymentByMail: the Secretariat records payments; re-confirmation
 // and payment are tracked apart.
 func TestR_5_1_6_PaymentByMail(t *testing.T) {
 	s := newScenario(t)

@@ -233,7 +233,6 @@ type SpecialSeat struct {
 	Replacement string `yaml:"replacement"`
 }
 
-// Control is the local administration socket.
 // Trust says how much evidence a reply needs, beyond the reference token and an
 // address of the organisation the token was issued to, which are always required.
 type Trust struct {
@@ -317,6 +316,7 @@ type Templates struct {
 	Dir string `yaml:"dir"`
 }
 
+// Control is the local administration socket.
 type Control struct {
 	// Socket is the Unix socket path; "" means <store.path>.sock.
 	Socket string `yaml:"socket"`

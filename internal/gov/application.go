@@ -52,7 +52,8 @@ type Document struct {
 	SHA256 string `json:"sha256,omitempty"`
 }
 
-// Required documents of a regular membership application (6.1, 6.3).
+// RequiredDocuments are the documents a regular membership application needs
+// (6.1, 6.3).
 var RequiredDocuments = []string{"constitution", "annual_report", "endorsement"}
 
 // Application is a case: one organisation's (or person's) application (rules.md §A, §B).

@@ -111,7 +111,7 @@ type generator struct {
 	bot   string
 	forms map[string]form
 	addrs []string // sorted as queued: deterministic
-	// AttachEvery: one application in so many carries a larger report (KB).
+	// n counts the messages made so far; it numbers and dates the next one.
 	n int
 }
 
