@@ -22,7 +22,7 @@ import (
 func cmdCaseList(e *env, args []string) error {
 	fs := flag.NewFlagSet("case list", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "JSON output")
-	if _, err := flags(fs, args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
 	}
 	var cases []gov.Application

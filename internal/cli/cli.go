@@ -349,6 +349,19 @@ func (e *env) openApp(offline, running bool) error {
 	return nil
 }
 
+// noArgs parses args with fs for a command that takes no positional argument,
+// and refuses any (a stray word is a mistake, never ignored).
+func noArgs(fs *flag.FlagSet, args []string) error {
+	pos, err := flags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	return nil
+}
+
 // flags parses args with fs, allowing flags before or after the positional
 // arguments, and returns the positional ones.
 func flags(fs *flag.FlagSet, args []string) ([]string, error) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -87,7 +88,7 @@ func cmdRosterImport(e *env, args []string) error {
 func cmdRosterExport(e *env, args []string) error {
 	fs := flag.NewFlagSet("roster export", flag.ContinueOnError)
 	outFile := fs.String("out", "", "write to FILE instead of standard output")
-	if _, err := flags(fs, args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
 	}
 	var orgs []gov.Org
@@ -131,7 +132,7 @@ func standingWarnings(o gov.Org) []string {
 func cmdRosterList(e *env, args []string) error {
 	fs := flag.NewFlagSet("roster list", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "JSON output")
-	if _, err := flags(fs, args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
 	}
 	var list []Standing
@@ -239,7 +240,7 @@ func cmdSCImport(e *env, args []string) error {
 func cmdSCList(e *env, args []string) error {
 	fs := flag.NewFlagSet("sc list", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "JSON output")
-	if _, err := flags(fs, args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
 	}
 	var seats []gov.Seat
@@ -366,7 +367,7 @@ func countForms(e *env, id string) int {
 func cmdBallotList(e *env, args []string) error {
 	fs := flag.NewFlagSet("ballot list", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "JSON output")
-	if _, err := flags(fs, args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
 	}
 	var reports []gov.ResultJSON
@@ -521,7 +522,7 @@ func cmdAuditVerify(e *env, args []string) error {
 func cmdAuditExport(e *env, args []string) error {
 	fs := flag.NewFlagSet("audit export", flag.ContinueOnError)
 	format := fs.String("format", "csv", "csv or json")
-	if _, err := flags(fs, args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
 	}
 	var entries []store.AuditEntry
@@ -548,7 +549,7 @@ func cmdAuditExport(e *env, args []string) error {
 }
 
 func cmdOutboxList(e *env, args []string) error {
-	if _, err := flags(flag.NewFlagSet("outbox list", flag.ContinueOnError), args); err != nil {
+	if err := noArgs(flag.NewFlagSet("outbox list", flag.ContinueOnError), args); err != nil {
 		return err
 	}
 	return e.app.DB.View(func(tx *store.Tx) error {
@@ -568,26 +569,44 @@ func cmdOutboxList(e *env, args []string) error {
 
 // Inspection is what `govbot inspect --json` prints.
 type Inspection struct {
-	From        string                `json:"from"`
-	Subject     string                `json:"subject"`
-	MessageID   string                `json:"message_id"`
-	InReplyTo   []string              `json:"in_reply_to"`
-	Date        time.Time             `json:"date,omitzero"`
-	Auto        string                `json:"auto,omitempty"`
-	Problems    []string              `json:"problems,omitempty"`
-	ReplyText   string                `json:"reply_text"`
-	Language    string                `json:"language"`
-	Answer      *string               `json:"answer"`
-	Ambiguous   bool                  `json:"ambiguous"`
-	Found       []string              `json:"found,omitempty"`
-	Reasons     string                `json:"reasons"`
-	FormKind    string                `json:"form,omitempty"`
-	Fields      map[string]string     `json:"fields"`
-	Missing     []string              `json:"missing,omitempty"`
-	Attachments []mailread.Attachment `json:"attachments"`
-	Tokens      []string              `json:"tokens,omitempty"`
-	Ballot      string                `json:"ballot,omitempty"`
-	Org         string                `json:"org,omitempty"`
+	From        string            `json:"from"`
+	Subject     string            `json:"subject"`
+	MessageID   string            `json:"message_id"`
+	InReplyTo   []string          `json:"in_reply_to"`
+	Date        time.Time         `json:"date,omitzero"`
+	Auto        string            `json:"auto,omitempty"`
+	Problems    []string          `json:"problems,omitempty"`
+	ReplyText   string            `json:"reply_text"`
+	Language    string            `json:"language"`
+	Answer      *string           `json:"answer"`
+	Ambiguous   bool              `json:"ambiguous"`
+	Found       []string          `json:"found,omitempty"`
+	Reasons     string            `json:"reasons"`
+	FormKind    string            `json:"form,omitempty"`
+	Fields      map[string]string `json:"fields"`
+	Missing     []string          `json:"missing,omitempty"`
+	Attachments []inspectedFile   `json:"attachments"`
+	Tokens      []string          `json:"tokens,omitempty"`
+	Ballot      string            `json:"ballot,omitempty"`
+	Org         string            `json:"org,omitempty"`
+}
+
+// inspectedFile is an attachment as `inspect --json` prints it (one key style).
+type inspectedFile struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+}
+
+// storeExists reports whether the configured store file is there.
+func storeExists(e *env) bool {
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(cfg.Store.Path)
+	return err == nil
 }
 
 func cmdInspect(e *env, args []string) error {
@@ -623,13 +642,19 @@ func cmdInspect(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	k := map[string]answer.Kind{"vote": answer.KindVote, "opinion": answer.KindOpinion, "reconfirm": answer.KindReconfirm, "attend": answer.KindAttend}[*kind]
+	k, ok := map[string]answer.Kind{"vote": answer.KindVote, "opinion": answer.KindOpinion, "reconfirm": answer.KindReconfirm, "attend": answer.KindAttend}[*kind]
+	if !ok {
+		return usagef("--as %q: want vote, opinion, reconfirm or attend", *kind)
+	}
 	reply := answer.ReplyText(m.Text)
 	res := answer.Parse(reply, k)
 	in := Inspection{
 		From: m.From.Email, Subject: m.Subject, MessageID: m.MessageID, InReplyTo: m.InReplyTo, Date: m.Date,
 		Auto: m.Auto, Problems: m.Problems, ReplyText: reply, Language: res.Language, Ambiguous: res.Ambiguous,
-		Reasons: res.Reasons, Fields: map[string]string{}, Attachments: m.Attachments,
+		Reasons: res.Reasons, Fields: map[string]string{}, Attachments: []inspectedFile{},
+	}
+	for _, a := range m.Attachments {
+		in.Attachments = append(in.Attachments, inspectedFile{Name: a.Name, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256})
 	}
 	form := forms.Parse(m.Text)
 	for _, f := range m.Forwarded {
@@ -647,9 +672,6 @@ func cmdInspect(e *env, args []string) error {
 		in.Fields = form.Fields
 		in.Missing = form.Missing
 	}
-	if in.Attachments == nil {
-		in.Attachments = []mailread.Attachment{}
-	}
 	if res.Answer != answer.None {
 		s := string(res.Answer)
 		in.Answer = &s
@@ -658,8 +680,9 @@ func cmdInspect(e *env, args []string) error {
 		in.Found = append(in.Found, string(f))
 	}
 	in.Tokens = gov.FindTokens(strings.Join(append(append([]string{m.Subject}, m.InReplyTo...), m.References...), " ") + " " + m.Text)
-	// With a store (config present and readable), say which ballot it belongs to.
-	if _, err := os.Stat(e.configPath); err == nil && len(in.Tokens) > 0 {
+	// With a store (config present, its store file already there: a read-only
+	// command never creates one), say which ballot it belongs to.
+	if _, err := os.Stat(e.configPath); err == nil && len(in.Tokens) > 0 && storeExists(e) {
 		if err := e.openStore(); err == nil {
 			_ = e.app.DB.View(func(tx *store.Tx) error {
 				for _, t := range in.Tokens {
@@ -753,7 +776,11 @@ func cmdInspect(e *env, args []string) error {
 	return nil
 }
 
+// writeJSON prints v as indented JSON; an empty list prints as [], never null.
 func writeJSON(w io.Writer, v any) error {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+		v = []any{}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
@@ -762,7 +789,7 @@ func writeJSON(w io.Writer, v any) error {
 func cmdDigest(e *env, args []string) error {
 	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
 	send := fs.Bool("send", false, "mail it to the SC and the Secretariat now")
-	if _, err := flags(fs, args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
 	}
 	now := e.nowTime()

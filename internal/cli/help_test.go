@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -31,5 +33,30 @@ func TestHelpAtEveryLevel(t *testing.T) {
 		if code != tt.code || !strings.Contains(out.String(), tt.want) {
 			t.Errorf("govbot %v: exit %d (want %d), stdout %q, stderr %q", tt.args, code, tt.code, out.String(), errb.String())
 		}
+	}
+}
+
+// A stray argument is refused, not ignored; an empty list prints [] in --json;
+// inspect refuses an unknown --as and never creates a store file.
+func TestCommandLineRefusesMistakes(t *testing.T) {
+	h := newHarness(t)
+	eml := h.file(t, "m.eml", "From: a@x.example\r\nSubject: [B1-ABCDEFGH] Re: vote\r\nMessage-ID: <m@x>\r\n\r\nYES\r\n")
+	if code, _, errs := h.run(t, "inspect", eml, "--as", "bogus"); code != 2 || !strings.Contains(errs, "--as") {
+		t.Errorf("inspect --as bogus: exit %d, %q", code, errs)
+	}
+	if code, _, _ := h.run(t, "inspect", eml, "--json"); code != 0 {
+		t.Errorf("inspect: exit %d", code)
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, "govbot.db")); err == nil {
+		t.Error("inspect created the store file")
+	}
+	if code, _, errs := h.run(t, "ballot", "list", "extra"); code != 2 || !strings.Contains(errs, `unexpected argument "extra"`) {
+		t.Errorf("ballot list extra: exit %d, %q", code, errs)
+	}
+	if out := h.mustRun(t, "ballot", "list", "--json"); strings.TrimSpace(out) != "[]" {
+		t.Errorf("empty ballot list --json: %q, want []", out)
+	}
+	if out := h.mustRun(t, "quarantine", "list", "--json"); strings.TrimSpace(out) != "[]" {
+		t.Errorf("empty quarantine list --json: %q, want []", out)
 	}
 }

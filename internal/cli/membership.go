@@ -37,7 +37,7 @@ func cmdFeePaid(e *env, args []string) error {
 func cmdCampaignOpen(e *env, args []string) error {
 	fs := flag.NewFlagSet("campaign open", flag.ContinueOnError)
 	year := fs.Int("year", 0, "the year to re-confirm (default: this year)")
-	if _, err := flags(fs, args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
 	}
 	now := e.nowTime()
@@ -53,7 +53,7 @@ func cmdCampaignOpen(e *env, args []string) error {
 }
 
 func cmdCampaignShow(e *env, args []string) error {
-	if _, err := flags(flag.NewFlagSet("campaign show", flag.ContinueOnError), args); err != nil {
+	if err := noArgs(flag.NewFlagSet("campaign show", flag.ContinueOnError), args); err != nil {
 		return err
 	}
 	loc := e.cfg.Location()
@@ -93,7 +93,7 @@ func cmdCampaignShow(e *env, args []string) error {
 }
 
 func cmdRosterChanges(e *env, args []string) error {
-	if _, err := flags(flag.NewFlagSet("roster changes", flag.ContinueOnError), args); err != nil {
+	if err := noArgs(flag.NewFlagSet("roster changes", flag.ContinueOnError), args); err != nil {
 		return err
 	}
 	return e.app.DB.View(func(tx *store.Tx) error {
@@ -131,7 +131,7 @@ func changeCmd(approve bool) func(*env, []string) error {
 func cmdGCOpen(e *env, args []string) error {
 	fs := flag.NewFlagSet("gc open", flag.ContinueOnError)
 	date := fs.String("date", "", "the GC's date, YYYY-MM-DD")
-	if _, err := flags(fs, args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
 	}
 	d, err := time.ParseInLocation("2006-01-02", *date, e.cfg.Location())

@@ -16,7 +16,7 @@ import (
 func cmdQuarantineList(e *env, args []string) error {
 	fs := flag.NewFlagSet("quarantine list", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := flags(fs, args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
 	}
 	var qs []store.Quarantined

@@ -66,7 +66,7 @@ func cmdSCApproveAtGC(e *env, args []string) error {
 func cmdSCNominations(e *env, args []string) error {
 	fs := flag.NewFlagSet("sc nominations", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "JSON output")
-	if _, err := flags(fs, args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
 	}
 	var noms []gov.Nomination
@@ -91,7 +91,7 @@ func cmdSCNominations(e *env, args []string) error {
 }
 
 func cmdSCHistory(e *env, args []string) error {
-	if _, err := flags(flag.NewFlagSet("sc history", flag.ContinueOnError), args); err != nil {
+	if err := noArgs(flag.NewFlagSet("sc history", flag.ContinueOnError), args); err != nil {
 		return err
 	}
 	loc := e.cfg.Location()
