@@ -2,6 +2,7 @@ package answer
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -60,6 +61,8 @@ func Parse(reply string, kind Kind) Result {
 	return res
 }
 
+var reWebOrMail = regexp.MustCompile(`(?i)\b(https?://|www\.)\S+|\S+@\S+\.\S+`)
+
 // maxLines and maxLineBytes bound what Parse reads; a reply part is short.
 // An answer word on a line cut short is never sure.
 const (
@@ -80,7 +83,7 @@ func readLine(r string) pline {
 	}
 	boxed, ticked := resolveBoxLine(t)
 	pl.ticked = ticked
-	pl.text = normalize(boxed)
+	pl.text = reWebOrMail.ReplaceAllString(normalize(boxed), " ") // "www.yes-campaign.org" holds no answer
 	if lead, desc, ok := splitOption(pl.text); ok && knownDescription(desc) {
 		pl.text, pl.copied = lead, true
 	} else if knownDescription(pl.text) {
@@ -149,6 +152,23 @@ func lineMentions(lines []pline, i int, kind Kind) []mention {
 		if lines[i].truncated && ms[j].sure {
 			ms[j].sure, ms[j].ok, ms[j].doubt = false, map[Answer]bool{ms[j].ans: true}, DoubtHedged
 			ms[j].rule = "on a line too long to read whole: not sure"
+		}
+	}
+	// "we don't agree with those who oppose it", "ไม่เห็นด้วยที่จะคัดค้าน": an
+	// answer word in the clause of a negated one is its object, not an answer
+	for a := range ms {
+		if !ms[a].negated && ms[a].kw.flags&flagNeg == 0 {
+			continue
+		}
+		ce := clauseEnd(t, ms[a].end, spaceIsComma(t, ms[a].start))
+		for b := a + 1; b < len(ms) && ms[b].start < ce; b++ {
+			if ms[b].kw.text == ms[a].kw.text || ms[b].ignored && ms[b].ans == None && ms[b].rule != ruleOrdinary && !strings.HasPrefix(ms[b].rule, ruleOrdinary) {
+				continue
+			}
+			for _, x := range []int{a, b} {
+				ms[x].ans, ms[x].sure, ms[x].ok, ms[x].doubt, ms[x].ignored = None, false, nil, DoubtNegated, false
+				ms[x].rule = "two answer words in one clause after a negation: not sure"
+			}
 		}
 	}
 	// a form description alone counts only if it reads as one sure answer
@@ -224,7 +244,7 @@ func readMention(m *mention, t string, kind Kind, spans [][2]int, all []mention)
 		}
 		// a second negation before the first: "ไม่ใช่ว่าไม่เห็นด้วย"
 		if pre {
-			if w2, found := distantList.containsIn(t, cs, negStart, spans); found {
+			if w2, found := doubleNegList.containsIn(t, cs, negStart, spans); found {
 				m.ans, m.sure, m.ok, m.doubt = None, false, nil, DoubtNegated
 				m.rule = fmt.Sprintf("two negations (%q and %q): not sure", w2, w)
 				return
@@ -242,6 +262,12 @@ func readMention(m *mention, t string, kind Kind, spans [][2]int, all []mention)
 			m.rule = fmt.Sprintf("a negation (%q) earlier in the sentence: not sure", w)
 			return
 		}
+		// "we agree that it should not pass": a negation after the word, in its clause
+		if w, found := afterNegList.containsIn(t, m.end, clauseEnd(t, m.end, spaceIsComma(t, m.start)), skip); found {
+			m.ans, m.sure, m.ok, m.doubt = None, false, nil, DoubtNegated
+			m.rule = fmt.Sprintf("a negation (%q) after the word in its clause: not sure", w)
+			return
+		}
 	}
 	skip := append([][2]int{}, spans...)
 	if m.negated {
@@ -253,6 +279,13 @@ func readMention(m *mention, t string, kind Kind, spans [][2]int, all []mention)
 		m.ok = map[Answer]bool{Yes: true, No: true, Abstain: true, Support: true, Object: true, Comment: true, Reconfirm: true, Attend: true}
 		m.rule = "in a question: not an answer"
 		return
+	}
+	if m.kw.text == "yes" {
+		if w, found := ackList.containsIn(t, b, e, skip); found {
+			m.sure, m.ok, m.doubt = false, map[Answer]bool{m.ans: true}, DoubtHedged
+			m.rule = fmt.Sprintf("\"yes\" beside %q may acknowledge the mail rather than answer it: not sure", w)
+			return
+		}
 	}
 	if w, found := hedgeList.containsIn(t, b, e, skip); found {
 		if m.sure {
@@ -449,6 +482,21 @@ func decide(res *Result, lines []pline, ms []mention, kind Kind) {
 			continue
 		}
 		counted = append(counted, m)
+	}
+	// "we will vote next week": the answer is still to come
+	for i := range lines {
+		if lines[i].skip || lines[i].zone == zoneClosing || lines[i].zone == zoneBanner {
+			continue
+		}
+		if w, found := deferralList.containsIn(lines[i].text, 0, len(lines[i].text), nil); found {
+			for _, m := range counted {
+				if m.sure {
+					m.sure, m.ok, m.doubt = false, map[Answer]bool{m.ans: true}, DoubtHedged
+					m.rule = fmt.Sprintf("line %d says the answer is still to come (%q): not sure", i+1, w)
+				}
+			}
+			break
+		}
 	}
 	// a copied option line counts only its first option word
 	for i := 0; i < len(counted); i++ {

@@ -147,7 +147,7 @@ var words = map[Kind][]wordGroup{
 // are negators too.
 var negators = []string{
 	// en
-	"not", "never", "cannot", "no", "neither", "nor", "unable", "no longer", "nothing",
+	"not", "never", "cannot", "no", "neither", "nor", "unable", "no longer", "nothing", "without",
 	// th
 	"ไม่", "มิ", "ไม่ได้", "ยังไม่", "ไม่อาจ", "ไม่สามารถ", "ไม่ขอ", "ไม่มี", "ไม่ค่อย", "ไม่เคย", "ไม่ต้องการ",
 	// vi
@@ -321,4 +321,24 @@ var nominalBefore = []string{
 var nominalAfter = []string{
 	"\u1019\u103e\u102f", // မှု
 	"者", "ers", "er",
+}
+
+// deferrals say the member has not answered yet ("we will vote next week",
+// "received, will reply"): anywhere in the reply, they make every answer
+// word unsure.
+var deferrals = []string{
+	"will vote", "'ll vote", "vote later", "get back to you", "will get back", "next week", "still discussing", "not decided",
+	"haven't decided", "have not decided", "need more time", "will reply", "reply later", "will confirm", "let you know", "will revert",
+	"จะแจ้ง", "ภายหลัง", "ขอเวลา", "จะตอบกลับ", "ยังไม่ได้ตัดสินใจ",
+	"sẽ trả lời", "sẽ báo lại", "sẽ phản hồi", "chưa quyết định", "cần thêm thời gian",
+	"稍后", "再答复", "再回复", "還在討論", "还在讨论", "尚未决定", "尚未決定", "需要时间",
+	"នឹងឆ្លើយ", "ពេលក្រោយ", "ຈະແຈ້ງ", "ພາຍຫຼັງ",
+	"\u1014\u1031\u102c\u1000\u103a\u1019\u103e", // နောက်မှ
+}
+
+// acknowledgements say a mail was received, not what the member answers:
+// "Yes, received" is not a YES.
+var acknowledgements = []string{
+	"received", "noted", "got it", "well received", "thanks for the", "thank you for the", "ได้รับแล้ว", "รับทราบ", "đã nhận", "đã nhận được",
+	"收到", "已收到", "បានទទួល", "ໄດ້ຮັບແລ້ວ", "\u101b\u101b\u103e\u102d\u1015\u102b\u101e\u100a\u103a", // ရရှိပါသည်
 }

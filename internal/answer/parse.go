@@ -174,6 +174,11 @@ var (
 	correctionList = newWordList(corrections)
 	nominalBList   = newWordList(nominalBefore)
 	nominalAList   = newWordList(nominalAfter)
+	deferralList   = newWordList(deferrals)
+	afterNegList   = newWordList([]string{"not", "never", "cannot", "neither", "nor", "unable", "ไม่", "không", "chưa", "chẳng", "khong", "不", "没", "沒", "未", "别", "別", "勿", "មិន", "ពុំ", "ບໍ່"})
+	ackList        = newWordList(acknowledgements)
+	doubleNegList  = newWordList([]string{"no", "without", "nothing", "none", "nobody", "never", "not", "cannot", "neither", "nor", "unable", "ไม่", "ไม่มี", "không", "chưa", "không có",
+		"不", "没有", "沒有", "无", "無", "មិន", "គ្មាន", "ບໍ່"})
 	distantList    = newWordList([]string{"not", "never", "cannot", "neither", "nor", "unable", "hardly", "ไม่", "ยังไม่", "không", "chưa", "chẳng", "khong",
 		"不能", "不会", "不會", "无法", "無法", "没有", "沒有", "不太", "不想", "不愿", "不願", "不打算", "并不", "並不", "绝不", "不是", "មិន", "ពុំ", "គ្មាន", "ບໍ່"})
 )
@@ -339,6 +344,8 @@ func resolveBoxLine(l string) (string, bool) {
 	return b.String(), ticked
 }
 
+var reDeterminer = regexp.MustCompile(`\b(a|an|our|the|my|their|his|her)\s+$`)
+
 var reNoLead = regexp.MustCompile(`\b(vote|voting|answer|reply|response|choice|is|say|says|opinion)\s*[:\-–—]?\s*$`)
 
 // looseOK reports whether an English "no" stands alone: the rest of its
@@ -359,6 +366,9 @@ func looseOK(text string, start, end int) bool {
 	}
 	if strings.HasPrefix(rest, "to ") || strings.HasPrefix(rest, "on ") || strings.HasPrefix(rest, "for ") {
 		return true
+	}
+	if strings.HasPrefix(rest, "vote") && reDeterminer.MatchString(text[max(0, start-12):start]) {
+		return true // "a NO vote", "our no vote"
 	}
 	lead := text[max(0, start-32):start]
 	if i := strings.LastIndexByte(lead, '\n'); i >= 0 {

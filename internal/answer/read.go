@@ -77,7 +77,12 @@ func sentenceBounds(s string, pos int) (int, int) {
 	return b, e
 }
 
-var clauseSeps = []string{",", "，", "、", ":", "：", " but ", " however ", " although ", " though ", " and we ", "แต่", "nhưng", "但", "可是", "ប៉ុន្តែ", "ແຕ່", "\u101e\u1031\u102c\u103a\u101c\u100a\u103a\u1038"}
+var clauseSeps = []string{",", "，", "、", ":", "：", " but ", " however ", " although ", " though ", " and ", " - ", " – ", " — ", " because ", " since ", " as ",
+	"แต่", "และ", "เพราะ", "nhưng", " và ", " vì ", "bởi vì", "但", "可是", "并且", "因为", "因為", "由于", "由於", "ប៉ុន្តែ", "និង", "ព្រោះ", "ແຕ່", "ແລະ", "ເພາະ",
+	"\u101e\u1031\u102c\u103a\u101c\u100a\u103a\u1038", // သော်လည်း
+	"\u1000\u103c\u1031\u102c\u1004\u1037\u103a",       // ကြောင့်
+	"\u1014\u103e\u1004\u1037\u103a",                     // နှင့်
+}
 
 // clauseStart returns where the clause holding pos starts, at most 160 bytes
 // back.
@@ -98,6 +103,26 @@ func clauseStart(s string, pos int, spaceSplits bool) int {
 		}
 	}
 	return from
+}
+
+// clauseEnd returns where the clause holding pos ends, at most 160 bytes on.
+func clauseEnd(s string, pos int, spaceSplits bool) int {
+	_, e := sentenceBounds(s, pos)
+	e = min(e, pos+160)
+	for e < len(s) && !utf8.RuneStart(s[e]) {
+		e--
+	}
+	for _, sep := range clauseSeps {
+		if i := strings.Index(s[pos:e], sep); i >= 0 {
+			e = pos + i
+		}
+	}
+	if spaceSplits {
+		if i := strings.Index(s[pos:e], " "); i >= 0 {
+			e = pos + i
+		}
+	}
+	return e
 }
 
 // spaceIsComma reports whether the script of the word at pos uses a space

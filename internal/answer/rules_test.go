@@ -319,3 +319,30 @@ func TestFormOptionLinesKnown(t *testing.T) {
 		}
 	}
 }
+
+// TestTrapsAskRatherThanGuess: replies whose answer word does not give the
+// answer; the reader asks rather than record the word.
+func TestTrapsAskRatherThanGuess(t *testing.T) {
+	checkParse(t, KindVote, []parseCase{
+		{"There is no reason not to approve.", None},      // two negations
+		{"We don't agree with those who oppose it", None}, // an answer word inside a negated one's clause
+		{"We agree that the plan should not be adopted.", None},
+		{"Tôi đồng ý là không nên thông qua", None},
+		{"同意不通过", None},
+		{"เห็นด้วยว่าไม่ควรผ่าน", None},
+		{"The board approved a NO vote on this.", None},
+		{"Yes, I received the ballot. We will vote next week.", None}, // acknowledged, answer to come
+		{"Yes, received.", None},
+		{"Please see www.yes-campaign.org for details.", None},
+		{"Yes, thank you", Yes},
+		{"No, we cannot agree to this.", No},
+		{"NO - we do not support", No},
+		{"ไม่เห็นด้วยเพราะไม่มีงบ", No},
+		{"We approve the plan although we do not like the delay.", Yes},
+	})
+	checkParse(t, KindOpinion, []parseCase{
+		{"Without objection.", Support},
+		{"ผมไม่เห็นด้วยที่จะคัดค้าน", None},
+		{"We do not support their objection.", None},
+	})
+}
