@@ -179,7 +179,7 @@ var (
 	ackList        = newWordList(acknowledgements)
 	doubleNegList  = newWordList([]string{"no", "without", "nothing", "none", "nobody", "never", "not", "cannot", "neither", "nor", "unable", "ไม่", "ไม่มี", "không", "chưa", "không có",
 		"不", "没有", "沒有", "无", "無", "មិន", "គ្មាន", "ບໍ່"})
-	distantList    = newWordList([]string{"not", "never", "cannot", "neither", "nor", "unable", "hardly", "ไม่", "ยังไม่", "không", "chưa", "chẳng", "khong",
+	distantList = newWordList([]string{"not", "never", "cannot", "neither", "nor", "unable", "hardly", "ไม่", "ยังไม่", "không", "chưa", "chẳng", "khong",
 		"不能", "不会", "不會", "无法", "無法", "没有", "沒有", "不太", "不想", "不愿", "不願", "不打算", "并不", "並不", "绝不", "不是", "មិន", "ពុំ", "គ្មាន", "ບໍ່"})
 )
 
