@@ -272,6 +272,7 @@ var hedges = []string{
 	// en
 	"if", "unless", "maybe", "perhaps", "probably", "possibly", "not sure", "unsure", "undecided", "not decided", "yet to decide", "provided",
 	"subject to", "conditional", "conditionally", "depending", "depends", "might", "may", "could", "would like to discuss",
+	"except", "apart from", "excluding", "ยกเว้น", "ngoại trừ", "trừ", "除了", "លើកលែង", "ຍົກເວັ້ນ", "\u1019\u103e\u1021\u1015", // မှအပ
 	// th
 	"ถ้า", "หาก", "อาจจะ", "คงจะ", "น่าจะ", "ไม่แน่ใจ", "ยังไม่ได้ตัดสินใจ", "เงื่อนไข", "เว้นแต่", "ขอพิจารณา",
 	// vi
@@ -319,7 +320,9 @@ var nominalBefore = []string{
 }
 
 var nominalAfter = []string{
-	"\u1019\u103e\u102f", // မှု
+	"\u1019\u103e\u102f",                   // မှု
+	"\u100a\u102e\u1001\u103b\u1000\u103a", // ညီချက် (သဘောတူညီချက် "an agreement")
+	"\u1001\u103b\u1000\u103a",             // ချက်
 	"者", "ers", "er",
 }
 
