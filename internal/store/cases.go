@@ -8,20 +8,6 @@ import (
 	"github.com/mekongmigration/govbot/internal/gov"
 )
 
-// Buckets of the application procedure (see the package comment):
-//
-//	cases       case id → gov.Application
-//	opinions    case id → { org id → gov.Opinion }   (nested buckets)
-//
-// A case's notice recipients are kept like a ballot's electorate, in voters, and
-// their tokens in tokens.
-var (
-	bCases    = []byte("cases")
-	bOpinions = []byte("opinions")
-)
-
-func init() { allBuckets = append(allBuckets, bCases, bOpinions) }
-
 // NextCaseID returns a new case id: A1, A2, …
 func (t *Tx) NextCaseID() (string, error) {
 	n, err := t.tx.Bucket(bCases).NextSequence()

@@ -8,22 +8,6 @@ import (
 	"github.com/mekongmigration/govbot/internal/gov"
 )
 
-// Buckets of the membership year (see the package comment):
-//
-//	campaigns   campaign id (R2026) → gov.Campaign
-//	changes     contact change id (C1) → gov.ContactChange
-//	meetings    General Conference id (G1) → gov.Meeting
-//
-// A campaign's and a meeting's recipients are kept like a ballot's electorate, in
-// voters, and their tokens in tokens.
-var (
-	bCampaigns = []byte("campaigns")
-	bChanges   = []byte("changes")
-	bMeetings  = []byte("meetings")
-)
-
-func init() { allBuckets = append(allBuckets, bCampaigns, bChanges, bMeetings) }
-
 // PutCampaign stores c.
 func (t *Tx) PutCampaign(c gov.Campaign) error {
 	return putJSON(t.tx.Bucket(bCampaigns), []byte(c.ID), c)

@@ -8,17 +8,6 @@ import (
 	"github.com/mekongmigration/govbot/internal/gov"
 )
 
-// Buckets of the SC procedure (see the package comment):
-//
-//	nominations  nomination id (N1) → gov.Nomination
-//	seathistory  sequence (big-endian) → gov.SeatTerm: every term that ended
-var (
-	bNominations = []byte("nominations")
-	bSeatHistory = []byte("seathistory")
-)
-
-func init() { allBuckets = append(allBuckets, bNominations, bSeatHistory) }
-
 // NextNominationID returns a new nomination id: N1, N2, …
 func (t *Tx) NextNominationID() (string, error) {
 	n, err := t.tx.Bucket(bNominations).NextSequence()

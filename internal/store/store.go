@@ -4,31 +4,8 @@
 // it was read at (Tx.Now): the inbound message it handles, the state change, the audit
 // entry and every mail it causes commit together or not at all.
 //
-// Buckets (values are JSON unless noted):
-//
-//	meta        schema version, the token secret, IMAP positions ("imap/<mailbox>")
-//	orgs        org id → gov.Org
-//	addresses   address → org id (index of orgs)
-//	seats       seat → gov.Seat
-//	ballots     ballot id → gov.Ballot
-//	voters      ballot id → { org id → gov.Voter }   (nested buckets)
-//	votes       ballot id → { org id → gov.Vote }    (nested buckets)
-//	tokens      token → ballot id "\x00" org id
-//	processed   Message-ID → Processed
-//	hashes      sha256 of the message body → Message-ID (replays under a new Message-ID)
-//	uids        "<uidvalidity>/<uid>" (big-endian) → Message-ID
-//	outbox      sequence (big-endian) → OutMail waiting to be sent (its text and HTML in bodies)
-//	bodies      16-byte hash → a rendered body: text length (4 bytes), text, HTML; kept once however many mails carry it
-//	bodyrefs    16-byte hash → how many outbox mails use that body (big-endian)
-//	sent        Message-ID → SentMail (what left, for bounces and audits)
-//	mailkeys    gov.Mail key → Message-ID (a mail is queued once)
-//	audit       sequence (big-endian) → AuditEntry, hash-chained
-//	refusals    "<address>/<YYYY-MM-DD>" → count (decimal text)
-//	raw         Message-ID → raw message bytes kept for messages that could not be read
-//	failures    "<uidvalidity>/<uid>" or Message-ID → Failure (failed attempts to handle a message)
-//	quarantine  Q<n> → Quarantined (a message set aside after repeated failures)
-//	quarantine_raw Q<n> → its raw bytes
-//	challenges  X<n> → Challenge (a Secretariat command by mail awaiting its confirmation)
+// The buckets, each with what it holds, are declared in one list in buckets.go
+// (allBuckets); Open creates them all.
 package store
 
 import (
@@ -43,41 +20,9 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// SchemaVersion is the version of the layout above. Open refuses a newer file.
+// SchemaVersion is the version of the layout in buckets.go. Open refuses a newer
+// file.
 const SchemaVersion = 1
-
-var (
-	bMeta      = []byte("meta")
-	bOrgs      = []byte("orgs")
-	bAddresses = []byte("addresses")
-	bSeats     = []byte("seats")
-	bBallots   = []byte("ballots")
-	bVoters    = []byte("voters")
-	bVotes     = []byte("votes")
-	bTokens    = []byte("tokens")
-	bProcessed = []byte("processed")
-	bHashes    = []byte("hashes")
-	bUIDs      = []byte("uids")
-	bOutbox    = []byte("outbox")
-	bSent      = []byte("sent")
-	bMailKeys  = []byte("mailkeys")
-	bAudit     = []byte("audit")
-	bRefusals  = []byte("refusals")
-	bRaw       = []byte("raw")
-	// bBodies holds each distinct rendered body of queued mail once (key: hash;
-	// value: {"text","html"}); bBodyRefs counts the outbox entries using it.
-	bBodies   = []byte("bodies")
-	bBodyRefs = []byte("bodyrefs")
-	// bFailures counts failed attempts per inbound message; bQuarantine and
-	// bQuarantineRaw keep the messages set aside after too many.
-	bFailures      = []byte("failures")
-	bQuarantine    = []byte("quarantine")
-	bQuarantineRaw = []byte("quarantine_raw")
-	bChallenges    = []byte("challenges")
-
-	allBuckets = [][]byte{bMeta, bOrgs, bAddresses, bSeats, bBallots, bVoters, bVotes, bTokens,
-		bProcessed, bHashes, bUIDs, bOutbox, bSent, bMailKeys, bAudit, bRefusals, bRaw, bBodies, bBodyRefs, bFailures, bQuarantine, bQuarantineRaw, bChallenges}
-)
 
 // ErrLocked is returned by Open when another process holds the database.
 var ErrLocked = errors.New("the database is in use by another govbot process")
@@ -111,9 +56,9 @@ func Open(path string, timeout time.Duration) (*DB, error) {
 
 func (db *DB) init() error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
-		for _, name := range allBuckets {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return fmt.Errorf("create bucket %s: %w", name, err)
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b.name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b.name, err)
 			}
 		}
 		meta := tx.Bucket(bMeta)

@@ -52,9 +52,9 @@ func TestOpenCreatesBucketsAndSchema(t *testing.T) {
 	}
 	var secret []byte
 	if err := db.bolt.View(func(tx *bolt.Tx) error {
-		for _, name := range allBuckets {
-			if tx.Bucket(name) == nil {
-				t.Errorf("got no bucket %s, want it created", name)
+		for _, b := range allBuckets {
+			if tx.Bucket(b.name) == nil {
+				t.Errorf("got no bucket %s, want it created", b.name)
 			}
 		}
 		if got := string(tx.Bucket(bMeta).Get([]byte("schema"))); got != "1" {
@@ -87,6 +87,20 @@ func TestOpenCreatesBucketsAndSchema(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestBucketsDeclaredOnce: every bucket has one name and says what it holds.
+func TestBucketsDeclaredOnce(t *testing.T) {
+	seen := map[string]bool{}
+	for _, b := range allBuckets {
+		if seen[string(b.name)] {
+			t.Errorf("bucket %s declared twice", b.name)
+		}
+		seen[string(b.name)] = true
+		if strings.TrimSpace(b.holds) == "" {
+			t.Errorf("bucket %s does not say what it holds", b.name)
+		}
+	}
 }
 
 func TestOpenRefusesNewerSchema(t *testing.T) {
