@@ -3,13 +3,17 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
+	"github.com/mekongmigration/govbot/internal/answer"
 	"github.com/mekongmigration/govbot/internal/config"
 	"github.com/mekongmigration/govbot/internal/gov"
 	"github.com/mekongmigration/govbot/internal/oauth"
 	"github.com/mekongmigration/govbot/internal/outbox"
+	"github.com/mekongmigration/govbot/internal/render"
 	"github.com/mekongmigration/govbot/internal/store"
+	"github.com/mekongmigration/govbot/templates"
 )
 
 // LoginFailureKind is the mail that tells the Secretariat the bot cannot log in
@@ -78,10 +82,20 @@ func (a *App) loginProblem(e *oauth.Error) {
 	}
 }
 
-// CheckMail logs in to IMAP and SMTP, as `govbot check-config` does: it returns
-// how many messages the mailbox holds and how each server logged in. A login
-// failure is returned here, not logged nor mailed to the Secretariat.
-func (a *App) CheckMail(ctx context.Context) (messages int, imapMech string, imapErr error, smtpMech string, smtpErr error) {
+// MailCheck is what logging in to the mail servers found.
+type MailCheck struct {
+	Messages int    // in imap.mailbox
+	IMAPMech string // LOGIN, XOAUTH2 or OAUTHBEARER
+	IMAPErr  error
+	SMTPMech string // PLAIN, XOAUTH2, OAUTHBEARER, or "" without AUTH
+	SMTPErr  error
+	// Expiry is when the OAuth access token expires; zero without OAuth.
+	Expiry time.Time
+}
+
+// CheckMail logs in to IMAP and SMTP and says how each went. A login failure is
+// returned here, not logged nor mailed to the Secretariat.
+func (a *App) CheckMail(ctx context.Context) MailCheck {
 	a.mu.Lock()
 	a.quiet = true
 	a.mu.Unlock()
@@ -90,12 +104,35 @@ func (a *App) CheckMail(ctx context.Context) (messages int, imapMech string, ima
 		a.quiet = false
 		a.mu.Unlock()
 	}()
-	messages, imapErr = a.Source.Check()
-	imapMech = a.Source.Mechanism()
+	var c MailCheck
+	c.Messages, c.IMAPErr = a.Source.Check()
+	c.IMAPMech = a.Source.Mechanism()
 	if s, ok := a.Outbox.Sender.(*outbox.SMTP); ok {
-		smtpMech, smtpErr = s.Check(ctx)
+		c.SMTPMech, c.SMTPErr = s.Check(ctx)
 	}
-	return messages, imapMech, imapErr, smtpMech, smtpErr
+	if a.Tokens != nil {
+		c.Expiry = a.Tokens.Expiry()
+	}
+	return c
+}
+
+// CheckLogins is [App.CheckMail] without the store, so that it works while
+// `govbot run` holds it: `govbot check-config` and `govbot oauth login` use it. It
+// also loads the templates (and templates.dir), as the bot does at start.
+func CheckLogins(ctx context.Context, cfg config.Config, log *slog.Logger) (MailCheck, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if _, err := render.New(templates.FS, render.Options{Location: cfg.Location(), Network: cfg.Network.Name, Marker: answer.Marker, Override: overrideFS(cfg)}); err != nil {
+		return MailCheck{}, err
+	}
+	a := &App{Cfg: cfg, Log: log, clock: time.Now, quiet: true}
+	a.Outbox = outbox.New(outbox.Options{Logger: log})
+	if err := a.connectors(); err != nil {
+		return MailCheck{}, err
+	}
+	defer a.Source.Close()
+	return a.CheckMail(ctx), nil
 }
 
 // action says what ends a failure of kind k.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -81,28 +82,61 @@ func cmdOAuthLogin(e *env, args []string) error {
 	if os.Geteuid() == 0 {
 		fmt.Fprintf(e.out, "You ran this as root: if the bot runs as another user, give it the file (chown) or sign in again as that user (sudo -u USER govbot oauth login).\n")
 	}
-	fmt.Fprintf(e.out, "Next: govbot check-config. A running govbot takes the new sign-in by itself.\n")
+	fmt.Fprintf(e.out, "A running govbot takes the new sign-in by itself. Logging in with it now:\n\n")
+	return checkMail(e, cfg)
+}
+
+// checkMail logs in to IMAP and SMTP and says what worked and how.
+func checkMail(e *env, cfg config.Config) error {
+	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
+	defer cancel()
+	c, err := app.CheckLogins(ctx, cfg, e.log)
+	if err != nil {
+		return err
+	}
+	var problems []error
+	if c.IMAPErr != nil {
+		fmt.Fprintf(e.out, "imap %s:%d: FAILED: %v\n", cfg.IMAP.Host, cfg.IMAP.Port, c.IMAPErr)
+		problems = append(problems, c.IMAPErr)
+	} else {
+		fmt.Fprintf(e.out, "imap %s:%d: logged in as %s with %s; %s holds %d messages\n", cfg.IMAP.Host, cfg.IMAP.Port, cfg.IMAP.Username, c.IMAPMech, cfg.IMAP.Mailbox, c.Messages)
+	}
+	if c.SMTPErr != nil {
+		fmt.Fprintf(e.out, "smtp %s:%d: FAILED: %v\n", cfg.SMTP.Host, cfg.SMTP.Port, c.SMTPErr)
+		problems = append(problems, c.SMTPErr)
+	} else {
+		auth := "no AUTH"
+		if cfg.SMTP.Username != "" {
+			auth = "authenticated as " + cfg.SMTP.Username + " with " + c.SMTPMech
+		}
+		fmt.Fprintf(e.out, "smtp %s:%d: connected (%s, %s)\n", cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.Security, auth)
+	}
+	if cfg.UsesOAuth() {
+		reportOAuth(e.out, cfg, c.Expiry, problems)
+	}
+	if len(problems) > 0 {
+		return errors.New("the mail servers could not all be reached")
+	}
 	return nil
 }
 
-// checkOAuth adds the sign-in's state to check-config's report.
-func checkOAuth(e *env, problems []error) {
-	cfg := *e.cfg
+// reportOAuth adds the sign-in's state to the report.
+func reportOAuth(w io.Writer, cfg config.Config, expiry time.Time, problems []error) {
 	for _, err := range problems {
 		if k, ok := oauth.KindOf(err); ok {
 			switch k {
 			case oauth.LoginNeeded:
-				fmt.Fprintf(e.out, "oauth (%s): the sign-in must be renewed: run `govbot oauth login`\n", cfg.OAuth.Provider)
+				fmt.Fprintf(w, "oauth (%s): the sign-in must be renewed: run `govbot oauth login`\n", cfg.OAuth.Provider)
 			case oauth.Refused:
-				fmt.Fprintf(e.out, "oauth (%s): the provider gives tokens, but the mail server refuses them: check the app's permissions, that IMAP/SMTP AUTH is on for the mailbox, and the usernames\n", cfg.OAuth.Provider)
+				fmt.Fprintf(w, "oauth (%s): the provider gives tokens, but the mail server refuses them: check the app's permissions, that IMAP/SMTP AUTH is on for the mailbox, and the usernames\n", cfg.OAuth.Provider)
 			default:
-				fmt.Fprintf(e.out, "oauth (%s): the provider did not answer; try again later\n", cfg.OAuth.Provider)
+				fmt.Fprintf(w, "oauth (%s): the provider did not answer; try again later\n", cfg.OAuth.Provider)
 			}
 			return
 		}
 	}
-	if exp := e.app.Tokens.Expiry(); !exp.IsZero() {
-		fmt.Fprintf(e.out, "oauth (%s): signed in (token file %s); the access token is valid until %s and is refreshed by itself\n",
-			cfg.OAuth.Provider, cfg.OAuth.TokenFile, exp.Local().Format("2006-01-02 15:04 MST"))
+	if !expiry.IsZero() {
+		fmt.Fprintf(w, "oauth (%s): signed in (token file %s); the access token is valid until %s and is refreshed by itself\n",
+			cfg.OAuth.Provider, cfg.OAuth.TokenFile, expiry.Local().Format("2006-01-02 15:04 MST"))
 	}
 }

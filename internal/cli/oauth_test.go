@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mekongmigration/govbot/internal/app"
+	configpkg "github.com/mekongmigration/govbot/internal/config"
 	"github.com/mekongmigration/govbot/internal/devmail"
 	"github.com/mekongmigration/govbot/internal/mailtest"
 	"github.com/mekongmigration/govbot/internal/oauth"
@@ -136,11 +138,22 @@ func TestOAuthLoginDeviceFlowWritesThePrivateTokenFile(t *testing.T) {
 	if code, errs := runGovbot(t, nil, &out, "--config", config, "oauth", "login", "--provider", "google"); code != 2 || !strings.Contains(errs, "oauth.provider") {
 		t.Errorf("--provider differing from the config: exit %d %s", code, errs)
 	}
+	// A running govbot holds the store: neither the sign-in nor the check needs it.
+	cfg, err := configpkg.Load(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	daemon, err := app.Open(cfg, app.Options{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer daemon.Close()
 	code, errs := runGovbot(t, nil, &out, "--config", config, "oauth", "login", "--provider", "custom")
 	if code != 0 {
 		t.Fatalf("oauth login: exit %d\n%s%s", code, out.String(), errs)
 	}
-	if !strings.Contains(out.String(), "WDJB-MJHT") || !strings.Contains(out.String(), "/verify") || !strings.Contains(out.String(), "Signed in") {
+	if !strings.Contains(out.String(), "WDJB-MJHT") || !strings.Contains(out.String(), "/verify") || !strings.Contains(out.String(), "Signed in") ||
+		!strings.Contains(out.String(), "logged in as govbot with XOAUTH2") {
 		t.Errorf("oauth login output:\n%s", out.String())
 	}
 	fi, err := os.Stat(token)

@@ -2,13 +2,10 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-
 	"os"
 	"sync"
-	"time"
 
 	"github.com/mekongmigration/govbot/internal/demo"
 )
@@ -80,34 +77,6 @@ func cmdCheckConfig(e *env, args []string) error {
 	if *offline {
 		return nil
 	}
-	if err := e.openApp(false, false); err != nil {
-		return err
-	}
-	var problems []error
-	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
-	defer cancel()
-	n, imapMech, imapErr, smtpMech, smtpErr := e.app.CheckMail(ctx)
-	if imapErr != nil {
-		fmt.Fprintf(e.out, "imap %s:%d: FAILED: %v\n", cfg.IMAP.Host, cfg.IMAP.Port, imapErr)
-		problems = append(problems, imapErr)
-	} else {
-		fmt.Fprintf(e.out, "imap %s:%d: logged in as %s with %s; %s holds %d messages\n", cfg.IMAP.Host, cfg.IMAP.Port, cfg.IMAP.Username, imapMech, cfg.IMAP.Mailbox, n)
-	}
-	if smtpErr != nil {
-		fmt.Fprintf(e.out, "smtp %s:%d: FAILED: %v\n", cfg.SMTP.Host, cfg.SMTP.Port, smtpErr)
-		problems = append(problems, smtpErr)
-	} else {
-		auth := "no AUTH"
-		if cfg.SMTP.Username != "" {
-			auth = "authenticated as " + cfg.SMTP.Username + " with " + smtpMech
-		}
-		fmt.Fprintf(e.out, "smtp %s:%d: connected (%s, %s)\n", cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.Security, auth)
-	}
-	if e.app.Tokens != nil {
-		checkOAuth(e, problems)
-	}
-	if len(problems) > 0 {
-		return errors.New("the mail servers could not all be reached")
-	}
-	return nil
+	// The logins need no store: this works while `govbot run` holds it.
+	return checkMail(e, cfg)
 }
