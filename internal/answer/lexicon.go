@@ -308,9 +308,9 @@ var corrections = []string{
 	"\u1015\u103c\u1031\u102c\u1004\u103a\u1038",             // ပြောင်း
 }
 
-// nominal marks an answer word used as a noun or of a third party, not as
-// the member's own answer: "their support", "การสนับสนุน", "sự ủng hộ",
-// "的支持", "ការគាំទ្រ", "ການສະໜັບສະໜູນ", Burmese "-မှု". English
+// nominalBefore and nominalAfter mark an answer word used as a noun or of a
+// third party, not as the member's own answer: "their support", "การสนับสนุน",
+// "sự ủng hộ", "的支持", "ការគាំទ្រ", "ການສະໜັບສະໜູນ", Burmese "-မှု". English
 // determiners and third persons before the word, the others' nominalisers
 // directly before (or, for Burmese, after) it.
 var nominalBefore = []string{

@@ -29,7 +29,7 @@ func TestCorpusWebRidgeDataset(t *testing.T) {
 	}
 	bases, sigs, quotes := read("basemail"), read("signatures"), read("quoted_reply")
 	if len(bases)*len(sigs)*len(quotes) == 0 {
-		t.Skip("dataset incomplete")
+		t.Fatalf("dataset incomplete: %d basemails, %d signatures, %d quoted replies", len(bases), len(sigs), len(quotes))
 	}
 	bottom, top, total := 0, 0, 0
 	for _, b := range bases {
