@@ -391,6 +391,7 @@ func zoneLines(lines []pline, raws []string, ms []mention) {
 	// the signature block at the bottom: short lines, one of them a mark only
 	// signatures carry (phone, address, organisation, title, web, tagline)
 	strong, start, bottom, n := false, -1, true, 0
+	strongAt := map[int]bool{}
 	for j := cs - 1; j >= lead && n < 30; j-- {
 		if lines[j].skip {
 			continue
@@ -401,6 +402,7 @@ func zoneLines(lines []pline, raws []string, ms []mention) {
 			break
 		}
 		if strongSignature(raws[j], t) {
+			strongAt[j] = true
 			strong, start, bottom = true, j, false
 			continue
 		}
@@ -411,7 +413,7 @@ func zoneLines(lines []pline, raws []string, ms []mention) {
 		break
 	}
 	if start >= 0 {
-		for start < cs && (lines[start].skip || len(byLine[start]) > 0 && !strongSignature(raws[start], strings.TrimSpace(clean(raws[start])))) {
+		for start < cs && (lines[start].skip || len(byLine[start]) > 0 && !strongAt[start]) {
 			start++
 		}
 	}
