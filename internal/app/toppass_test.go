@@ -152,6 +152,26 @@ func TestR_5_1_1_RegularApplicantOutsideGMSIsHeldForTheSecretariat(t *testing.T)
 		t.Errorf("case %s, country %q", a.State, a.Country)
 	}
 
+	// An applicant asked for a missing document cannot release the hold by
+	// changing its country itself: that is for the Secretariat.
+	s2 := newScenario(t)
+	s2.forward(regularForm("Manila Youth Desk", "Philippines", "jo@myd.example", "Centre for Worker Development Vietnam"), threeDocuments[0], threeDocuments[2])
+	out = s2.after(time.Minute)
+	if k := kinds(out); k["application_missing"] != 2 || k["application_question"] != 1 {
+		t.Fatalf("held and incomplete: %v", k)
+	}
+	s2.deliver(s2.mime("jo@myd.example", "Re: "+find(out, "application_missing", "jo@myd.example").Subject, "Country: Thailand\nHere is our annual report.", nil, threeDocuments[1]))
+	out = s2.after(time.Minute)
+	if a := s2.caseState("A1"); a.Country != "Philippines" || a.State != gov.CaseHeld || !a.HasDocument("annual_report") {
+		t.Errorf("after the applicant's reply: country %q, state %s, documents %v", a.Country, a.State, a.Documents)
+	}
+	if k := kinds(out); k["case_notice"] != 0 {
+		t.Errorf("the applicant released the hold itself: %v", k)
+	}
+	if u := find(out, "application_update", "jo@myd.example"); u == nil || !strings.Contains(u.Text, "the country was NOT changed") {
+		t.Errorf("the applicant was not told why its country stays: %v", kinds(out))
+	}
+
 	// An associate organisation from the Philippines goes on.
 	assoc := "MMN Associate Application for Organizations\n\nWe agree to the basic framework principles and Terms of Partnership of MMN.\n\n" +
 		"Name of organization: Manila Migrant Desk\nBrief Description of organization: legal aid for returning migrants\nChairperson or chief officer: Maria Santos\n" +

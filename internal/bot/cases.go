@@ -340,6 +340,12 @@ func (b *Bot) updateCase(tx *store.Tx, msg *mailread.Message, a gov.Application,
 			detail += "; answered: " + answerSummary(f)
 		}
 	}
+	if ok && !bySecretariat && f.Fields["country"] != "" && slices.ContainsFunc(a.Questions, func(q gov.Question) bool { return q.Key == "gms_based" }) {
+		// 5.1.1: a regular applicant outside the network's countries is held for
+		// the Secretariat; the applicant's own word does not release it.
+		delete(f.Fields, "country")
+		detail += "; the country was NOT changed: whether the organisation is GMS-based (ToP 5.1.1) is for the Secretariat to answer"
+	}
 	if ok {
 		before := identity(a)
 		changed := a
