@@ -154,7 +154,7 @@ func (a *App) connectors() error {
 		Addr: net.JoinHostPort(cfg.IMAP.Host, strconv.Itoa(cfg.IMAP.Port)), Security: cfg.IMAP.Security,
 		Username: cfg.IMAP.Username, Password: imapPass, Auth: cfg.IMAP.Auth, Token: imapTokens, Mailbox: cfg.IMAP.Mailbox,
 		ProcessedMailbox: cfg.IMAP.ProcessedMailbox, QuarantineMailbox: cfg.IMAP.QuarantineMailbox, TLS: imapTLS, MaxBytes: cfg.Limits.MaxMessageBytes,
-		SpoolDir: spoolDir(cfg.Store.Path), Logger: a.Log.With("component", "imap"),
+		SpoolDir: a.spool(), Logger: a.Log.With("component", "imap"),
 	})
 	a.Outbox.Sender = outbox.NewSMTP(outbox.SMTPConfig{
 		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Security: cfg.SMTP.Security,

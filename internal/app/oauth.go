@@ -189,3 +189,13 @@ func (a *App) queueLoginFailure(now time.Time, e *oauth.Error) (bool, error) {
 	})
 	return queued, err
 }
+
+// spool returns where large messages are spooled. A check leaves the store's
+// spool directory alone (a running daemon may be using it; spoolDir clears it)
+// and needs none: the system's temporary directory.
+func (a *App) spool() string {
+	if a.quiet {
+		return ""
+	}
+	return spoolDir(a.Cfg.Store.Path)
+}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -289,5 +290,32 @@ func TestLoginFailureNeverLosesQueuedMail(t *testing.T) {
 	})
 	if gaveUp != 0 {
 		t.Errorf("%d mails given up", gaveUp)
+	}
+}
+
+// TestCheckLoginsLeavesTheSpoolAlone: a check beside a running bot does not
+// touch the bot's spool files (nor open the store).
+func TestCheckLoginsLeavesTheSpoolAlone(t *testing.T) {
+	srv, err := devmail.Start(devmail.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	cfg := demo.Config(srv, t.TempDir())
+	a, err := app.Open(cfg, app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	spool := filepath.Join(cfg.Store.Path+".files", "govbot-spool-123")
+	if err := os.WriteFile(spool, []byte("a message being handled"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := app.CheckLogins(context.Background(), cfg, nil)
+	if err != nil || c.IMAPErr != nil || c.SMTPErr != nil || c.IMAPMech != "LOGIN" {
+		t.Fatalf("check: %+v, %v", c, err)
+	}
+	if _, err := os.Stat(spool); err != nil {
+		t.Errorf("the running bot's spool file is gone: %v", err)
 	}
 }
