@@ -57,6 +57,13 @@ func Parse(reply string, kind Kind) Result {
 	if kind == KindOpinion && len(res.Found) > 0 {
 		res.Reasons = strings.TrimSpace(reply)
 	}
+	var body []string
+	for i, l := range lines {
+		if l.zone != zoneClosing && l.zone != zoneBanner && !reQuoted.MatchString(raws[i]) && !strings.Contains(raws[i], markerOpen) {
+			body = append(body, raws[i])
+		}
+	}
+	res.Body = strings.TrimSpace(strings.Join(body, "\n"))
 	res.Language = detectLanguage(reply, langs)
 	return res
 }

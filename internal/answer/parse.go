@@ -57,6 +57,7 @@ type Result struct {
 	Ambiguous bool     // the reader asks again: two answers, or one it is not sure of (see Doubt)
 	Found     []Answer // every distinct answer the answer words read as, in order
 	Reasons   string   // for opinions: the author's text, kept exactly as written (trimmed only)
+	Body      string   // the reply without its closing block (sign-off, signature, disclaimer, "Sent from…"), trimmed: where an objection's reasons are
 	Language  string   // en, th, km, lo, my, vi, zh; "" if unknown
 	Line      string   // the reply line the answer was read from, as written (trimmed); "" without an answer
 	LineNo    int      // its 1-based number in the reply; 0 without an answer

@@ -346,3 +346,15 @@ func TestTrapsAskRatherThanGuess(t *testing.T) {
 		{"We do not support their objection.", None},
 	})
 }
+
+// TestBodyLeavesOutTheClosingBlock: an objection's reasons are counted in
+// Body, which never holds the signature.
+func TestBodyLeavesOutTheClosingBlock(t *testing.T) {
+	r := Parse("OBJECT\nThey charge fees.\n\nBest regards,\nSomchai\nMigrant Workers Foundation\nNo. 12 Main Road", KindOpinion)
+	if r.Answer != Object || r.Body != "OBJECT\nThey charge fees." {
+		t.Errorf("got %q, body %q", r.Answer, r.Body)
+	}
+	if r := Parse("OBJECT\n\nSomchai\nMigrant Workers Foundation\nTel: +66 55 123 456", KindOpinion); r.Body != "OBJECT" {
+		t.Errorf("an objection with only a signature: body %q", r.Body)
+	}
+}
