@@ -238,7 +238,9 @@ func wordIndex(text, k string) int {
 	}
 }
 
-func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
+func isLetterOrDigit(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
 
 // optionWords introduce an option's number ("option 2", "ตัวเลือก 2").
 var optionWords = []string{"option", "choice", "number", "no.", "#", "số", "phương án", "lựa chọn", "ตัวเลือก", "ข้อ", "ជម្រើស", "លេខ", "ທາງເລືອກ", "ຂໍ້", "ရွေးချယ်မှု", "နံပါတ်", "选项", "選項", "第"}
