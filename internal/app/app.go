@@ -269,6 +269,7 @@ func (a *App) Run(ctx context.Context) error {
 	}()
 	poll := a.Cfg.IMAP.PollInterval.Std()
 	lastDue := time.Time{}
+	failures := 0 // reading failed this many times in a row
 	for ctx.Err() == nil {
 		n, err := a.Source.PollBatch(ctx, a.position(), a.handleBatch)
 		if err != nil && ctx.Err() == nil {
@@ -284,13 +285,15 @@ func (a *App) Run(ctx context.Context) error {
 		}
 		wait := min(poll, time.Minute)
 		if err != nil {
-			wait = min(poll, 30*time.Second) // a failed connection is retried soon
+			failures++
+			wait = retryWait(err, poll, failures) // a failed connection is retried soon, a failed login less and less often
 			select {
 			case <-ctx.Done():
 			case <-time.After(wait):
 			}
 			continue
 		}
+		failures = 0
 		if a.Cfg.IMAP.Idle {
 			_ = a.Source.Wait(ctx, wait)
 		} else {

@@ -199,3 +199,23 @@ func (a *App) spool() string {
 	}
 	return spoolDir(a.Cfg.Store.Path)
 }
+
+// loginRetryMax caps the wait between two attempts to read mail while the login
+// fails.
+const loginRetryMax = 15 * time.Minute
+
+// retryWait is how long Run waits after reading failed for the n-th time in a
+// row: 30 s (or poll, if shorter) after a failed connection; after a failed OAuth
+// login, doubling from there up to loginRetryMax, so that a server refusing the
+// account is not asked every 30 seconds (the provider itself is asked only as
+// the token source's own backoff allows).
+func retryWait(err error, poll time.Duration, n int) time.Duration {
+	wait := min(poll, 30*time.Second)
+	if _, ok := oauth.KindOf(err); !ok {
+		return wait
+	}
+	for i := 1; i < n && wait < loginRetryMax; i++ {
+		wait *= 2
+	}
+	return min(wait, loginRetryMax)
+}
