@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -358,8 +359,19 @@ func (b *Bot) rosterFile(c *call) ([]gov.Org, []string) {
 		}
 	}
 	orgs, err := roster.ParseOrgs(bytes.NewReader(c.csv[0]), country, b.Location)
-	if err != nil {
-		return nil, strings.Split(strings.TrimSpace(err.Error()), "\n")
+	var ie *roster.ImportError
+	switch {
+	case errors.As(err, &ie):
+		var out []string
+		for _, p := range ie.Problems {
+			out = append(out, p.String())
+		}
+		return nil, out
+	case err != nil:
+		// Not the file's problems but a failure reading it: a fixed reason by mail,
+		// the detail in the log.
+		b.Logger.Warn("reading a ROSTER attachment", "err", err)
+		return nil, []string{"the attached file could not be read as CSV"}
 	}
 	return orgs, nil
 }
