@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -203,7 +202,7 @@ func cmdCaseAddDoc(e *env, args []string) error {
 	default:
 		return usagef("--kind %q: want constitution, annual_report, endorsement or other", *kind)
 	}
-	f, err := os.Open(e.path(pos[1]))
+	f, err := e.openFile(pos[1])
 	if err != nil {
 		return err
 	}

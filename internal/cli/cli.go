@@ -37,6 +37,10 @@ type env struct {
 	log        *slog.Logger
 	remote     bool   // running inside the daemon for a control-socket client
 	cwd        string // the client's working directory, when remote
+	// files and writes: in a forwarded command, the files the client read for it
+	// and the ones it will write (see openFile, writeFile).
+	files  map[string][]byte
+	writes map[string][]byte
 }
 
 type command struct {

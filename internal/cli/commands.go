@@ -40,7 +40,7 @@ func cmdRosterImport(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one CSV file")
 	}
-	f, err := os.Open(e.path(pos[0]))
+	f, err := e.openFile(pos[0])
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func cmdRosterExport(e *env, args []string) error {
 		return err
 	}
 	if *outFile != "" {
-		return os.WriteFile(e.path(*outFile), buf.Bytes(), 0o600)
+		return e.writeFile(*outFile, buf.Bytes())
 	}
 	_, err := e.out.Write(buf.Bytes())
 	return err
@@ -210,7 +210,7 @@ func cmdSCImport(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one CSV file")
 	}
-	f, err := os.Open(e.path(pos[0]))
+	f, err := e.openFile(pos[0])
 	if err != nil {
 		return err
 	}
@@ -623,7 +623,7 @@ func cmdInspect(e *env, args []string) error {
 	}
 	var r io.Reader = e.stdin
 	if pos[0] != "-" {
-		f, err := os.Open(e.path(pos[0]))
+		f, err := e.openFile(pos[0])
 		if err != nil {
 			return err
 		}

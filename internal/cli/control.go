@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -21,13 +21,21 @@ import (
 type controlRequest struct {
 	Args []string `json:"args"` // the whole command line, global flags included
 	Cwd  string   `json:"cwd"`  // relative file names are resolved here
+	// Files are the files named on the command line, read by the client: the
+	// daemon may not see the operator's files (ProtectHome, PrivateTmp).
+	Files map[string][]byte `json:"files,omitempty"`
 }
 
 type controlResponse struct {
 	Output string `json:"output"`
 	Errors string `json:"errors"`
 	Code   int    `json:"code"`
+	// Writes are the files the command wrote (--out), written by the client.
+	Writes map[string][]byte `json:"writes,omitempty"`
 }
+
+// maxForwardedFile bounds a file the client sends to the daemon.
+const maxForwardedFile = 64 << 20
 
 // exitCode carries a forwarded command's exit code.
 type exitCode int
@@ -51,30 +59,38 @@ func listenControl(path string) (net.Listener, error) {
 	return ln, nil
 }
 
+// serveControl answers the control socket until ln is closed, and returns only
+// when every command it accepted has finished (so the store is not closed under one).
 func serveControl(ctx context.Context, ln net.Listener, daemon *env) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	for {
 		conn, err := ln.Accept()
 		if err != nil {
 			return
 		}
+		wg.Add(1)
 		go func() {
+			defer wg.Done()
 			defer conn.Close()
 			conn.SetDeadline(time.Now().Add(10 * time.Minute))
 			var req controlRequest
-			if err := json.NewDecoder(io.LimitReader(conn, 1<<20)).Decode(&req); err != nil {
+			if err := json.NewDecoder(io.LimitReader(conn, 2*maxForwardedFile)).Decode(&req); err != nil {
 				return
 			}
 			var out, errb bytes.Buffer
-			code := runRemote(ctx, daemon, req, &out, &errb)
+			writes := map[string][]byte{}
+			code := runRemote(ctx, daemon, req, &out, &errb, writes)
 			daemon.log.Info("control command", "args", req.Args, "code", code)
-			json.NewEncoder(conn).Encode(controlResponse{Output: out.String(), Errors: errb.String(), Code: code})
+			json.NewEncoder(conn).Encode(controlResponse{Output: out.String(), Errors: errb.String(), Code: code, Writes: writes})
 		}()
 	}
 }
 
 // runRemote runs a forwarded command line with the daemon's open store.
-func runRemote(ctx context.Context, daemon *env, req controlRequest, out, errw io.Writer) int {
-	e := &env{ctx: ctx, stdin: bytes.NewReader(nil), out: out, errw: errw, cfg: daemon.cfg, app: daemon.app, log: daemon.log, remote: true, cwd: req.Cwd}
+func runRemote(ctx context.Context, daemon *env, req controlRequest, out, errw io.Writer, writes map[string][]byte) int {
+	e := &env{ctx: ctx, stdin: bytes.NewReader(nil), out: out, errw: errw, cfg: daemon.cfg, app: daemon.app, log: daemon.log, remote: true, cwd: req.Cwd,
+		files: req.Files, writes: writes}
 	fs := flag.NewFlagSet("govbot", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.String("config", "", "")
@@ -112,12 +128,27 @@ func (e *env) forward(all []string) error {
 	}
 	defer conn.Close()
 	cwd, _ := os.Getwd()
-	if err := json.NewEncoder(conn).Encode(controlRequest{Args: all, Cwd: cwd}); err != nil {
+	// The client reads every file the command line names: the daemon may not see
+	// the operator's files.
+	files := map[string][]byte{}
+	for _, a := range all {
+		if fi, err := os.Stat(a); err == nil && fi.Mode().IsRegular() && fi.Size() <= maxForwardedFile {
+			if data, err := os.ReadFile(a); err == nil {
+				files[a] = data
+			}
+		}
+	}
+	if err := json.NewEncoder(conn).Encode(controlRequest{Args: all, Cwd: cwd, Files: files}); err != nil {
 		return err
 	}
 	var resp controlResponse
 	if err := json.NewDecoder(conn).Decode(&resp); err != nil {
 		return fmt.Errorf("control socket: %w", err)
+	}
+	for name, data := range resp.Writes {
+		if err := os.WriteFile(name, data, 0o600); err != nil {
+			return err
+		}
 	}
 	io.WriteString(e.out, resp.Output)
 	io.WriteString(e.errw, resp.Errors)
@@ -125,6 +156,29 @@ func (e *env) forward(all []string) error {
 		return exitCode(resp.Code)
 	}
 	return nil
+}
+
+// openFile opens a file named on the command line: in a forwarded command, the
+// copy the client sent.
+func (e *env) openFile(name string) (io.ReadCloser, error) {
+	if e.remote {
+		data, ok := e.files[name]
+		if !ok {
+			return nil, fmt.Errorf("%s: not sent by the client (missing, not a regular file, or over %d MB)", name, maxForwardedFile>>20)
+		}
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}
+	return os.Open(name)
+}
+
+// writeFile writes a file named on the command line: in a forwarded command, the
+// client writes it.
+func (e *env) writeFile(name string, data []byte) error {
+	if e.remote {
+		e.writes[name] = data
+		return nil
+	}
+	return os.WriteFile(name, data, 0o600)
 }
 
 // path resolves a file name given on the command line.

@@ -60,3 +60,32 @@ func TestCommandLineRefusesMistakes(t *testing.T) {
 		t.Errorf("empty quarantine list --json: %q, want []", out)
 	}
 }
+
+// A command forwarded to the daemon reads the files the client sent and hands back
+// the files it writes: the daemon may not see the operator's files (ProtectHome,
+// PrivateTmp), so it never opens them itself.
+func TestForwardedCommandsUseTheClientsFiles(t *testing.T) {
+	h := newHarness(t)
+	daemon := &env{ctx: context.Background(), configPath: h.config, out: &bytes.Buffer{}, errw: &bytes.Buffer{}}
+	if err := daemon.openStore(); err != nil {
+		t.Fatal(err)
+	}
+	defer daemon.app.Close()
+	in, outFile := "/nonexistent/client/roster.csv", "/nonexistent/client/export.csv"
+	var out, errb bytes.Buffer
+	writes := map[string][]byte{}
+	req := controlRequest{Args: []string{"--config", h.config, "roster", "import", in}, Files: map[string][]byte{in: []byte(rosterCSV)}}
+	if code := runRemote(context.Background(), daemon, req, &out, &errb, writes); code != 0 {
+		t.Fatalf("roster import through the daemon: exit %d: %s", code, errb.String())
+	}
+	req = controlRequest{Args: []string{"--config", h.config, "roster", "export", "--out", outFile}}
+	if code := runRemote(context.Background(), daemon, req, &out, &errb, writes); code != 0 {
+		t.Fatalf("roster export through the daemon: exit %d: %s", code, errb.String())
+	}
+	if len(writes[outFile]) == 0 {
+		t.Errorf("the export was not handed back to the client: %v", writes)
+	}
+	if _, err := os.Stat(outFile); err == nil {
+		t.Error("the daemon wrote the client's file itself")
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -75,7 +74,7 @@ func cmdQuarantineShow(e *env, args []string) error {
 		return err
 	}
 	if *out != "" {
-		if err := os.WriteFile(e.path(*out), data, 0o600); err != nil {
+		if err := e.writeFile(*out, data); err != nil {
 			return err
 		}
 	}
