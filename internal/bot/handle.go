@@ -511,6 +511,10 @@ func (b *Bot) vote(tx *store.Tx, c *call) (Result, error) {
 	if vote == nil {
 		d := reply.Data.(gov.RefusalData)
 		d.Subject = msg.Subject
+		// When the reader asks again, say why, quoting what it read.
+		if why := parsed.AskReason(); why != "" && (d.Code == gov.RefuseAmbiguous || d.Code == gov.RefuseNoAnswer) {
+			d.Reason = why
+		}
 		reply.Data = d
 		return b.sendRefusal(tx, msg, reply, d)
 	}
