@@ -490,7 +490,7 @@ func (b *Bot) opinion(tx *store.Tx, in Inbound, msg *mailread.Message, sender *g
 	}
 	env := b.env(tx)
 	op, mails := gov.RecordOpinion(env, a, voter, prev, gov.OpinionInput{
-		At: at, Recorded: tx.Now, From: msg.From.Email, MessageID: msg.MessageID, Kind: kind, Ambiguous: parsed.Ambiguous, Reasons: parsed.Reasons, Sender: sender,
+		At: at, Recorded: tx.Now, From: msg.From.Email, MessageID: msg.MessageID, Kind: kind, Ambiguous: parsed.Ambiguous, Reasons: parsed.Reasons, Sender: sender, Line: parsed.Line,
 	}, orgs, seats)
 	if op == nil {
 		m := mails[0]
