@@ -706,6 +706,13 @@ type ResultJSON struct {
 	// QuorumBaseOpened is the base fixed at opening when QuorumBase was counted
 	// again at closing (rules.quorum_base_at: closing).
 	QuorumBaseOpened int `json:"quorum_base_opened,omitempty"`
+
+	// An options ballot's rule, its options with their votes (Returned counts
+	// them too), and the option chosen: 1-based, 0 when none was or while the
+	// ballot is open. Absent on a YES/NO ballot.
+	Rule    OptionRule     `json:"rule,omitempty"`
+	Options []OptionResult `json:"options,omitempty"`
+	Winner  int            `json:"winner,omitempty"`
 }
 
 // Count counts votes.
@@ -737,13 +744,15 @@ func Report(env Env, b Ballot, votes []Vote) ResultJSON {
 	if !b.Closed {
 		t.Outcome = OutcomeOpen
 	}
-	return ResultJSON{
+	r := ResultJSON{
 		ID: b.ID, Title: b.Title, Question: b.Question, Electorate: b.Electorate,
 		ElectorateSize: b.ElectorateSize, QuorumBase: b.QuorumBase, QuorumBaseOpened: b.QuorumBaseOpened, QuorumRequired: t.QuorumRequired,
 		Returned: t.Returned(), Yes: t.Yes, No: t.No, Abstain: t.Abstain, QuorumMet: t.QuorumMet,
 		Outcome: t.Outcome, OpenedAt: b.OpenedAt, ClosesAt: b.ClosesAt, ClosesOn: DeadlineDate(b.ClosesAt, env.Location),
 		Threshold: b.Rules.Threshold, Majority: b.Rules.Majority, Fingerprint: b.Fingerprint, Recused: b.Recused,
 	}
+	r.optionResults(b, t)
+	return r
 }
 
 // CloseBallot closes b at now: the tally against quorum and majority, the full result

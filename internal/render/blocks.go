@@ -39,8 +39,10 @@ func dropControls(s string) string {
 	}, s)
 }
 
-// blk is one block of a body: a special line (Kind h, q, d, n, o, m, c) or a
-// paragraph of plain lines (Kind p).
+// blk is one block of a body: a special line (Kind h, q, d, n, o, k, m, c) or a
+// paragraph of plain lines (Kind p). An o block is an answer to type (its words,
+// then what it means); a k block an option of an options ballot (its number,
+// then its text).
 type blk struct {
 	Kind   string
 	Fields []string
@@ -80,8 +82,13 @@ func parseBlocks(body string) []blk {
 	return out
 }
 
+// listItem reports whether a block of kind is an item of a list of answers: an
+// answer word (o) or a numbered option (k). The items next to each other make
+// one list.
+func listItem(kind string) bool { return kind == "o" || kind == "k" }
+
 // blocksText writes blocks as the plain-text part: one blank line between blocks,
-// except between the options of one list.
+// except between the items of one list.
 func blocksText(bs []blk) string {
 	var b strings.Builder
 	prev := ""
@@ -90,7 +97,7 @@ func blocksText(bs []blk) string {
 			continue
 		}
 		if b.Len() > 0 {
-			if x.Kind == "o" && prev == "o" {
+			if listItem(x.Kind) && listItem(prev) {
 				b.WriteString("\n")
 			} else {
 				b.WriteString("\n\n")
@@ -103,6 +110,11 @@ func blocksText(bs []blk) string {
 			b.WriteString("  " + x.Fields[0])
 			if len(x.Fields) > 1 && x.Fields[1] != "" {
 				b.WriteString("  – " + x.Fields[1])
+			}
+		case "k":
+			b.WriteString("  " + x.Fields[0] + ".")
+			if len(x.Fields) > 1 && x.Fields[1] != "" {
+				b.WriteString(" " + x.Fields[1])
 			}
 		default:
 			b.WriteString(strings.Join(x.Fields, " "))
@@ -139,10 +151,13 @@ func (r *Renderer) blocksHTML(lang string, bs []blk, data any) (htmltemplate.HTM
 			fmt.Fprintf(&b, `<div style="font-size:17px;font-weight:bold;background:#fff4cc;border:1px solid #e6b800;padding:10px 12px;margin:0 0 16px 0;">%s</div>`+"\n", esc(x.Fields[0]))
 		case "n":
 			fmt.Fprintf(&b, `<p style="font-size:13px;color:%s;margin:0 0 12px 0;">%s</p>`+"\n", colorMuted, esc(x.Fields[0]))
-		case "o":
+		case "o", "k":
 			b.WriteString(`<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:separate;border-spacing:0 8px;width:100%;margin:0 0 8px 0;">` + "\n")
-			for ; i < len(bs) && bs[i].Kind == "o"; i++ {
+			for ; i < len(bs) && listItem(bs[i].Kind); i++ {
 				words := strings.SplitN(bs[i].Fields[0], " / ", 2)
+				if bs[i].Kind == "k" {
+					words = bs[i].Fields[:1] // the option's number
+				}
 				label := `<span style="font-size:22px;font-weight:bold;letter-spacing:1px;">` + esc(words[0]) + `</span>`
 				if len(words) > 1 {
 					label += `<br><span style="font-size:18px;font-weight:bold;">` + esc(words[1]) + `</span>`
@@ -172,9 +187,10 @@ func (r *Renderer) blocksHTML(lang string, bs []blk, data any) (htmltemplate.HTM
 	return htmltemplate.HTML(b.String()), nil
 }
 
-// chartHTML draws a result's bar chart: one bar per answer and one for "no answer",
-// each as a share of the electorate, then the forms returned against the quorum,
-// with the quorum as a dark line across that bar. Tables and background colours
+// chartHTML draws a result's bar chart: one bar per answer (YES, NO, ABSTAIN; on
+// an options ballot each option, the chosen one in green, then ABSTAIN) and one
+// for "no answer", each as a share of the electorate, then the forms returned
+// against the quorum, with the quorum as a dark line across that bar. Tables and background colours
 // only, which Outlook's Word engine draws as well as a browser does.
 func (r *Renderer) chartHTML(lang string, data any) (string, error) {
 	d, ok := data.(gov.ResultData)
@@ -214,15 +230,27 @@ func (r *Renderer) chartHTML(lang string, data any) (string, error) {
 	if noAnswer < 0 {
 		noAnswer = 0
 	}
-	rows := []struct {
+	type row struct {
 		label string
 		n     int
 		color string
-	}{
+	}
+	rows := []row{
 		{label("yes"), d.Tally.Yes, "#2e7d32"},
 		{label("no"), d.Tally.No, "#c62828"},
 		{label("abstain"), d.Tally.Abstain, "#6d6d6d"},
 		{w("chart.no_answer"), noAnswer, "#bdbdbd"},
+	}
+	if options := d.Options(); len(options) > 0 {
+		rows = rows[:0]
+		for _, o := range options {
+			color := colorBrand
+			if o.Winner {
+				color = "#2e7d32"
+			}
+			rows = append(rows, row{fmt.Sprintf("%d. %s", o.N, o.Text), o.Votes, color})
+		}
+		rows = append(rows, row{label("abstain"), d.Tally.Abstain, "#6d6d6d"}, row{w("chart.no_answer"), noAnswer, "#bdbdbd"})
 	}
 	var b strings.Builder
 	b.WriteString(`<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%;margin:0 0 16px 0;font-size:15px;">` + "\n")

@@ -131,11 +131,13 @@ func clusterBoundary(prev, next rune) bool {
 // text a person or another server wrote and a mail repeats: the subject of a
 // refused message, a refusal's reason (it may quote the message), a bounced
 // mail's subject and the server's reply, an opinion's reasons, the values read
-// from an application form, free notes. When a mail fails to render with them,
-// Render renders it again without them (see Render).
+// from an application form, the reply line a vote receipt quotes, free notes.
+// When a mail fails to render with them, Render renders it again without them
+// (see Render).
 var echoedFields = map[string]bool{
 	"RefusalData.Subject":         true,
 	"RefusalData.Reason":          true,
+	"ReceiptData.Line":            true,
 	"DeliveryFailureData.Subject": true,
 	"DeliveryFailureData.Error":   true,
 	"Opinion.Reasons":             true,

@@ -213,6 +213,9 @@ var goldenKinds = map[string]string{
 	"ballot_result_members": "my", "refusal_ambiguous": "zh",
 	"case_notice": "th", "reconfirm_form": "vi", "seat_recommend": "my", "gc_notice": "km",
 	"opinion_receipt": "zh", "contact_confirm": "lo",
+	// The mails of an options ballot (optionMails, options_test.go).
+	"ballot_form_options": "km", "vote_receipt_options": "th", "ballot_result_members_options": "zh",
+	"refusal_options": "vi",
 }
 
 func goldenLang(name string) string {
@@ -229,6 +232,10 @@ func goldenMail(t *testing.T, name string) gov.Mail {
 		d.Code, d.Reason = gov.RefuseAmbiguous, "your reply holds more than one answer; please reply with only one of YES, NO or ABSTAIN"
 		return gov.Mail{Kind: "refusal", Lang: goldenLang(name), Data: d}
 	}
+	if m, ok := optionMails(t)[name]; ok {
+		m.Lang = goldenLang(name)
+		return m
+	}
 	return gov.Mail{Kind: name, Lang: goldenLang(name), Data: data[name]}
 }
 
@@ -237,6 +244,7 @@ func goldenMail(t *testing.T, name string) gov.Mail {
 func TestGolden(t *testing.T) {
 	r := newTestRenderer(t)
 	names := append(r.Kinds(), "refusal_ambiguous")
+	names = append(names, optionMailNames(t)...)
 	sort.Strings(names)
 	var doc strings.Builder
 	doc.WriteString(mailsIntro)
@@ -290,7 +298,9 @@ Mekong Youth Centre (Vietnam): its documents all received on Monday 15 February 
 members' opinions until the end of 15 March, the SC's decision due by the end of 15
 August; the SC (6 voting seats, quorum 4) accepts it with YES 4, NO 1. Nomination N1 of
 Border Schools Group for the Thailand seat, whose new term runs from 1 June 2027 to 31 May
-2029 (ToP 7.2.15). Re-confirmation for 2026 due by the end of 30 November 2026.
+2029 (ToP 7.2.15). Re-confirmation for 2026 due by the end of 30 November 2026. The
+mails named *_options are those of ballot B2 "Venue of the 2028 General Conference", a
+question with options (Bangkok, Phnom Penh, Vientiane, and ABSTAIN), closing the same day.
 Screenshots at phone width: ` + "`GOVBOT_SCREENSHOTS=1 go test ./internal/render -run TestScreenshots -v`" + `
 (needs the Debian packages chromium and fonts-noto-core).
 `
@@ -315,7 +325,7 @@ func TestScreenshots(t *testing.T) {
 	}
 	r := newTestRenderer(t)
 	shots := map[string]gov.Mail{}
-	for _, name := range append(r.Kinds(), "refusal_ambiguous") {
+	for _, name := range append(append(r.Kinds(), "refusal_ambiguous"), optionMailNames(t)...) {
 		shots[name] = goldenMail(t, name)
 	}
 	for _, lang := range []string{"en", "th", "km", "lo", "my", "vi", "zh"} {

@@ -5,7 +5,7 @@
 // defining "subject" and "body") and a words file (templates/<lang>/words.txt: month
 // and weekday names, date patterns, the vote words, outcome words and chart labels).
 // A template marks the lines that the HTML part shows specially with block functions
-// (heading, question, option, deadline, marker, chart); every other line is plain text.
+// (heading, question, option, choice, deadline, marker, chart); every other line is plain text.
 // The text part is the same text with the blocks written out as plain lines, so it
 // is complete on its own.
 //
@@ -75,7 +75,7 @@ var ErrBlockInSubject = errors.New("a block function in the subject template")
 
 // blockFuncs are the template functions that write the block markup; the others
 // have their results cleaned (cleanFuncs).
-var blockFuncs = []string{"marker", "heading", "question", "deadline", "note", "option", "chart"}
+var blockFuncs = []string{"marker", "heading", "question", "deadline", "note", "option", "choice", "chart"}
 
 // WordsFile is the name of each language's file of words, beside its templates.
 const WordsFile = "words.txt"
@@ -538,6 +538,9 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 			}
 			return block("o", v, strings.Join(meaning, "")), nil
 		},
+		// choice shows an option of an options ballot, its number then its text, in
+		// the list of answers to type: {{choice .N .Text}} ("  2. Phnom Penh").
+		"choice": func(n int, text string) string { return block("k", strconv.Itoa(n), text) },
 		// chart places the HTML bar chart of a result; the text part has the counts.
 		"chart": func() string { return block("c") },
 		// quorum says "quorum 6 of 10 reached" (or not reached) in lang.

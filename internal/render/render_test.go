@@ -22,7 +22,7 @@ func sampleData(t *testing.T) map[string]any {
 	return map[string]any{
 		"ballot_form":            gov.FormData{Ballot: b, Voter: v, Token: v.Token},
 		"ballot_reminder":        gov.FormData{Ballot: b, Voter: v, Token: v.Token, Reminder: 2},
-		"vote_receipt":           gov.ReceiptData{Ballot: b, Voter: v, Choice: gov.Yes, RecordedAt: closes.Add(-48 * time.Hour), Replaced: gov.No},
+		"vote_receipt":           gov.ReceiptData{Ballot: b, Voter: v, Choice: gov.Yes, RecordedAt: closes.Add(-48 * time.Hour), Replaced: gov.No, Line: "Yes, we adopt the plan."},
 		"refusal":                gov.RefusalData{Code: gov.RefuseLate, Reason: "too late", Ballot: &b, Subject: "Re: vote"},
 		"ballot_opened":          gov.OpenedData{Ballot: b, Voters: electorate()},
 		"ballot_result_sc":       gov.ResultData{Ballot: b, Tally: tally, Lines: resultLines(), AuditHead: sampleAuditHead},
