@@ -109,7 +109,7 @@ func Digest(now time.Time, env Env, open []OpenBallotStatus) DigestData {
 		if s.Ballot.Closed {
 			continue
 		}
-		t := s.Ballot.Rules.Decide(CountVotes(s.Votes), s.Ballot.QuorumBase)
+		t := s.Ballot.decide(s.Votes)
 		t.Outcome = OutcomeOpen
 		voted := make(map[string]bool, len(s.Votes))
 		for _, v := range s.Votes {
