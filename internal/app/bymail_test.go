@@ -139,7 +139,7 @@ func runByMail(t *testing.T, servers mailServers) {
 	// The genuine BALLOT: a challenge with the form's preview; CONFIRM opens it.
 	deliver(demo.Message(sec, "", demo.BotAddress, "ballot", ballot, now, pass))
 	out = cycle()
-	if ch := find(out, "secretariat_challenge", sec); ch == nil || !strings.Contains(textOf(t, ch.raw), "Where shall the General Conference meet?") {
+	if ch := find(out, "secretariat_challenge", sec); ch == nil || !strings.Contains(textOf(t, ch.raw), "Where shall the General Conference meet?") || !strings.Contains(textOf(t, ch.raw), "Phnom Penh") {
 		t.Fatalf("no preview of the form in the challenge")
 	}
 	out = confirm(out)
