@@ -399,11 +399,8 @@ func (b *Bot) runRoster(tx *store.Tx, c *call, p parsedCommand) ([]string, error
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("roster no longer valid: %s", strings.Join(problems, "; "))
 	}
-	added, updated, err := tx.ImportOrgs(orgs)
+	added, updated, err := b.importRoster(tx, orgs, "mail "+c.msg.MessageID, "secretariat "+c.who.Address)
 	if err != nil {
-		return nil, err
-	}
-	if err := tx.Audit("roster.import", "mail", "secretariat "+c.who.Address, fmt.Sprintf("%d added, %d updated", added, updated)); err != nil {
 		return nil, err
 	}
 	return []string{fmt.Sprintf("Roster imported: %d organisations added, %d updated.", added, updated)}, nil
@@ -441,22 +438,8 @@ func (b *Bot) checkAttend(tx *store.Tx, c *call, p parsedCommand) (string, []str
 }
 
 func (b *Bot) runAttend(tx *store.Tx, c *call, p parsedCommand) ([]string, error) {
-	m, _, err := tx.Meeting(strings.ToUpper(p.args[0]))
+	m, err := b.gcAttend(tx, p.args[0], p.args[1:], "secretariat "+c.who.Address)
 	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for _, id := range p.args[1:] {
-		id = strings.ToLower(strings.Trim(id, ","))
-		ids = append(ids, id)
-		if !slices.Contains(m.Attendees, id) {
-			m.Attendees = append(m.Attendees, id)
-		}
-	}
-	if err := tx.PutMeeting(m); err != nil {
-		return nil, err
-	}
-	if err := tx.Audit("gc.attend", m.ID, "secretariat "+c.who.Address, strings.Join(ids, ",")); err != nil {
 		return nil, err
 	}
 	return []string{fmt.Sprintf("General Conference %s: %d attending.", m.ID, len(m.Attendees))}, nil

@@ -64,21 +64,14 @@ func cmdRosterImport(e *env, args []string) error {
 		printWarnings()
 		return nil
 	}
-	var added, updated int
-	err = e.app.DB.Update(e.nowTime(), func(tx *store.Tx) error {
-		var err error
-		if added, updated, err = tx.ImportOrgs(orgs); err != nil {
-			return err
-		}
-		for _, o := range orgs {
-			if o.Lapsed {
-				warnings = append(warnings, fmt.Sprintf("%s has lapsed (ToP 5.1.8) and stays lapsed: to become a member again it must apply again", o.ID))
-			}
-		}
-		return tx.Audit("roster.import", pos[0], "secretariat", fmt.Sprintf("%d added, %d updated", added, updated))
-	})
+	added, updated, err := e.app.Bot.ImportRoster(e.nowTime(), orgs, pos[0], "secretariat (cli)")
 	if err != nil {
 		return fmt.Errorf("%s: nothing imported: %w", pos[0], err)
+	}
+	for _, o := range orgs {
+		if o.Lapsed {
+			warnings = append(warnings, fmt.Sprintf("%s has lapsed (ToP 5.1.8) and stays lapsed: to become a member again it must apply again", o.ID))
+		}
 	}
 	fmt.Fprintf(e.out, "%s: %d organisations added, %d updated\n", pos[0], added, updated)
 	printWarnings()
@@ -220,21 +213,12 @@ func cmdSCImport(e *env, args []string) error {
 	for _, s := range cfg.SpecialSeats {
 		special = append(special, s.ID)
 	}
-	return e.app.DB.Update(e.nowTime(), func(tx *store.Tx) error {
-		orgs, err := tx.Orgs()
-		if err != nil {
-			return err
-		}
-		seats, err := roster.ParseSeats(f, orgs, cfg.CountryName, special, cfg.Location())
-		if err != nil {
-			return fmt.Errorf("%s: nothing imported:\n%w", pos[0], err)
-		}
-		if err := tx.ReplaceSeats(seats); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.out, "%s: %d seats (%d voting)\n", pos[0], len(seats), len(gov.VotingSeats(seats)))
-		return tx.Audit("sc.import", pos[0], "secretariat", fmt.Sprintf("%d seats", len(seats)))
-	})
+	seats, err := e.app.Bot.ImportSeats(e.nowTime(), f, special, pos[0], "secretariat (cli)")
+	if err != nil {
+		return fmt.Errorf("%s: nothing imported:\n%w", pos[0], err)
+	}
+	fmt.Fprintf(e.out, "%s: %d seats (%d voting)\n", pos[0], len(seats), len(gov.VotingSeats(seats)))
+	return nil
 }
 
 func cmdSCList(e *env, args []string) error {
@@ -794,12 +778,8 @@ func cmdDigest(e *env, args []string) error {
 	}
 	now := e.nowTime()
 	if *send {
-		var queued bool
-		if err := e.app.DB.Update(now, func(tx *store.Tx) error {
-			var err error
-			queued, err = e.app.Bot.SendDigest(tx, now.UTC().Format("20060102T150405"))
-			return err
-		}); err != nil {
+		queued, err := e.app.Bot.SendDigestNow(now)
+		if err != nil {
 			return err
 		}
 		if queued {

@@ -24,9 +24,7 @@ func cmdFeePaid(e *env, args []string) error {
 		return usagef("want one organisation id, --year and --amount")
 	}
 	now := e.nowTime()
-	err = e.app.DB.Update(now, func(tx *store.Tx) error {
-		return e.app.Bot.RecordPayment(tx, pos[0], gov.Payment{Year: *year, Amount: *amount, Ref: *ref, At: now}, "secretariat (cli)")
-	})
+	err = e.app.Bot.PaymentAt(now, pos[0], gov.Payment{Year: *year, Amount: *amount, Ref: *ref, At: now}, "secretariat (cli)")
 	if err != nil {
 		return err
 	}
@@ -154,28 +152,12 @@ func cmdGCAttend(e *env, args []string) error {
 	if len(pos) < 2 {
 		return usagef("want a GC id and one or more organisation ids")
 	}
-	return e.app.DB.Update(e.nowTime(), func(tx *store.Tx) error {
-		m, ok, err := tx.Meeting(pos[0])
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fmt.Errorf("no General Conference %q", pos[0])
-		}
-		for _, id := range pos[1:] {
-			if _, ok, _ := tx.Org(id); !ok {
-				return fmt.Errorf("no organisation %q on the roster (nothing recorded)", id)
-			}
-			if !containsStr(m.Attendees, id) {
-				m.Attendees = append(m.Attendees, id)
-			}
-		}
-		if err := tx.PutMeeting(m); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.out, "%s: %d attending\n", m.ID, len(m.Attendees))
-		return tx.Audit("gc.attend", m.ID, "secretariat (cli)", strings.Join(pos[1:], ","))
-	})
+	m, err := e.app.Bot.GCAttend(e.nowTime(), pos[0], pos[1:], "secretariat (cli)")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.out, "%s: %d attending\n", m.ID, len(m.Attendees))
+	return nil
 }
 
 func containsStr(list []string, s string) bool {
@@ -200,30 +182,19 @@ func cmdGCDecide(e *env, args []string) error {
 	if len(pos) != 1 || *title == "" {
 		return usagef("want a GC id and --title")
 	}
-	return e.app.DB.Update(e.nowTime(), func(tx *store.Tx) error {
-		r, err := e.app.Bot.GCReport(tx, pos[0])
-		if err != nil {
-			return err
-		}
-		if *yes+*no+*abstain > r.RegularAttending {
-			return fmt.Errorf("%d votes but only %d regular members attend (govbot gc attend)", *yes+*no+*abstain, r.RegularAttending)
-		}
-		m, _, _ := tx.Meeting(pos[0])
-		d := gov.DecideAtGC(tx.Now, *title, *yes, *no, *abstain, r.RegularAttending)
-		m.Decisions = append(m.Decisions, d)
-		if err := tx.PutMeeting(m); err != nil {
-			return err
-		}
-		outcome := "NOT CARRIED"
-		if d.Carried {
-			outcome = "CARRIED"
-		}
-		fmt.Fprintf(e.out, "%s: %s – YES %d of %d regular members attending\n", m.ID, outcome, d.Yes, d.RegularAttending)
-		if !r.Quorum {
-			fmt.Fprintf(e.out, "warning: the GC has no quorum now (see govbot gc report %s)\n", m.ID)
-		}
-		return tx.Audit("gc.decide", m.ID, "secretariat (cli)", fmt.Sprintf("%s: yes %d, no %d, abstain %d of %d regular attending: %s", d.Title, d.Yes, d.No, d.Abstain, d.RegularAttending, outcome))
-	})
+	d, quorum, err := e.app.Bot.GCDecide(e.nowTime(), pos[0], *title, *yes, *no, *abstain, "secretariat (cli)")
+	if err != nil {
+		return err
+	}
+	outcome := "NOT CARRIED"
+	if d.Carried {
+		outcome = "CARRIED"
+	}
+	fmt.Fprintf(e.out, "%s: %s – YES %d of %d regular members attending\n", strings.ToUpper(pos[0]), outcome, d.Yes, d.RegularAttending)
+	if !quorum {
+		fmt.Fprintf(e.out, "warning: the GC has no quorum now (see govbot gc report %s)\n", strings.ToUpper(pos[0]))
+	}
+	return nil
 }
 
 func cmdGCReport(e *env, args []string) error {
@@ -238,26 +209,15 @@ func cmdGCReport(e *env, args []string) error {
 		return usagef("want a GC id")
 	}
 	now := e.nowTime()
-	var r gov.GCReport
-	var text string
-	err = e.app.DB.Update(now, func(tx *store.Tx) error {
-		var err error
-		if r, err = e.app.Bot.GCReport(tx, pos[0]); err != nil {
-			return err
-		}
-		rendered, err := e.app.Bot.Renderer.Render(gov.Mail{Kind: "gc_report", Lang: "en", Data: r})
-		if err != nil {
-			return err
-		}
-		text = rendered.Subject + "\n\n" + rendered.Text
-		if *send {
-			return e.app.Bot.SendGCReport(tx, r, now.UTC().Format("20060102T150405"))
-		}
-		return nil
-	})
+	r, err := e.app.Bot.GCReportAt(now, pos[0], *send)
 	if err != nil {
 		return err
 	}
+	rendered, err := e.app.Bot.Renderer.Render(gov.Mail{Kind: "gc_report", Lang: "en", Data: r})
+	if err != nil {
+		return err
+	}
+	text := rendered.Subject + "\n\n" + rendered.Text
 	if *asJSON {
 		return writeJSON(e.out, r)
 	}
