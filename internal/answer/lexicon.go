@@ -31,18 +31,18 @@ var words = map[Kind][]wordGroup{
 		{"vi", No, flagNeg, []string{"không đồng ý", "không tán thành", "không nhất trí", "khong dong y", "khong tan thanh"}},
 		{"vi", No, 0, []string{"phản đối", "phan doi", "bác bỏ"}},
 		{"vi", No, flagLoose, []string{"không"}},
-		{"vi", Abstain, 0, []string{"phiếu trắng", "bỏ phiếu trắng", "phieu trang", "bo phieu trang"}},
+		{"vi", Abstain, 0, []string{"phiếu trắng", "bỏ phiếu trắng", "phieu trang", "bo phieu trang", "không ý kiến", "không có ý kiến", "khong y kien"}},
 		{"zh", Yes, 0, []string{"同意", "赞成", "贊成", "赞同", "贊同", "支持", "认可", "認可", "批准"}},
 		{"zh", Yes, flagAlone, []string{"是", "是的"}},
 		{"zh", No, flagNeg, []string{"不同意", "不赞成", "不贊成"}},
 		{"zh", No, 0, []string{"反对", "反對", "异议", "異議"}},
 		{"zh", No, flagAlone, []string{"否", "不"}},
 		{"zh", Abstain, 0, []string{"弃权", "棄權", "棄权"}},
-		{"km", Yes, 0, []string{"យល់ព្រម", "គាំទ្រ"}},
-		{"km", No, flagNeg, []string{"មិនយល់ព្រម", "មិនគាំទ្រ"}},
+		{"km", Yes, 0, []string{"យល់ព្រម", "គាំទ្រ", "ឯកភាព"}},
+		{"km", No, flagNeg, []string{"មិនយល់ព្រម", "មិនគាំទ្រ", "មិនឯកភាព"}},
 		{"km", No, 0, []string{"ជំទាស់", "ប្រឆាំង", "បដិសេធ"}},
 		{"km", No, flagAlone, []string{"ទេ"}},
-		{"km", Abstain, 0, []string{"អនុប្បវាទ", "អនុបវាទ"}},
+		{"km", Abstain, 0, []string{"អនុប្បវាទ", "អនុបវាទ", "មិនបញ្ចេញមតិ"}},
 		{"lo", Yes, 0, []string{"ເຫັນດີ", "ເຫັນພ້ອມ"}},
 		{"lo", Yes, flagAlone, []string{"ແມ່ນ", "ແມ່ນແລ້ວ"}},
 		{"lo", No, flagNeg, []string{"ບໍ່ເຫັນດີ", "ບໍ່ເຫັນພ້ອມ"}},
@@ -85,13 +85,13 @@ var words = map[Kind][]wordGroup{
 		{"vi", Support, 0, []string{"ủng hộ", "đồng ý", "tán thành", "ung ho"}},
 		{"vi", Object, flagNeg, []string{"không ủng hộ", "không đồng ý", "khong ung ho", "khong dong y"}},
 		{"vi", Object, 0, []string{"phản đối", "phan doi", "ý kiến phản đối"}},
-		{"vi", Comment, 0, []string{"góp ý", "ý kiến", "nhận xét", "gop y", "y kien"}},
+		{"vi", Comment, 0, []string{"nhận xét", "góp ý", "ý kiến", "nhan xet", "gop y", "y kien"}},
 		{"zh", Support, 0, []string{"支持", "同意", "赞成", "贊成"}},
 		{"zh", Object, flagNeg, []string{"不支持", "不同意"}},
 		{"zh", Object, 0, []string{"反对", "反對", "异议", "異議"}},
 		{"zh", Comment, 0, []string{"评论", "評論", "意见", "意見"}},
-		{"km", Support, 0, []string{"គាំទ្រ", "យល់ព្រម"}},
-		{"km", Object, flagNeg, []string{"មិនគាំទ្រ", "មិនយល់ព្រម"}},
+		{"km", Support, 0, []string{"គាំទ្រ", "យល់ព្រម", "ឯកភាព"}},
+		{"km", Object, flagNeg, []string{"មិនគាំទ្រ", "មិនយល់ព្រម", "មិនឯកភាព"}},
 		{"km", Object, 0, []string{"ជំទាស់", "ប្រឆាំង"}},
 		{"km", Comment, 0, []string{"មតិយោបល់", "យោបល់"}},
 		{"lo", Support, 0, []string{"ສະໜັບສະໜູນ", "ສະຫນັບສະຫນູນ", "ເຫັນດີ"}},
@@ -109,7 +109,7 @@ var words = map[Kind][]wordGroup{
 	KindReconfirm: {
 		{"en", Reconfirm, 0, []string{"reconfirm", "reconfirmed", "reconfirms", "we reconfirm", "re-confirm", "re-confirmed", "confirm", "confirmed", "we confirm"}},
 		{"en", No, 0, []string{"withdraw", "we withdraw", "withdrawing"}},
-		{"th", Reconfirm, 0, []string{"ยืนยัน", "ยืนยันอีกครั้ง"}},
+		{"th", Reconfirm, 0, []string{"ยืนยันสมาชิกภาพ", "ยืนยัน", "ยืนยันอีกครั้ง"}},
 		{"th", No, flagNeg, []string{"ไม่ยืนยัน"}},
 		{"th", No, 0, []string{"ถอนตัว"}},
 		{"vi", Reconfirm, 0, []string{"xác nhận lại", "tái xác nhận", "xác nhận", "xac nhan"}},
@@ -122,8 +122,15 @@ var words = map[Kind][]wordGroup{
 		{"km", No, flagNeg, []string{"មិនបញ្ជាក់"}},
 		{"lo", Reconfirm, 0, []string{"ຢືນຢັນ", "ຢືນຢັນຄືນ"}},
 		{"lo", No, flagNeg, []string{"ບໍ່ຢືນຢັນ"}},
-		{"my", Reconfirm, 0, []string{"\u1021\u1010\u100a\u103a\u1015\u103c\u102f", "\u1021\u1010\u100a\u1039\u103b\u1015\u1033"}}, // အတည်ပြု
-		{"my", No, flagNeg, []string{"\u1019\u1021\u1010\u100a\u103a\u1015\u103c\u102f"}},
+		{"my", Reconfirm, 0, []string{
+			"\u1015\u103c\u1014\u103a\u101c\u100a\u103a\u1021\u1010\u100a\u103a\u1015\u103c\u102f", // ပြန်လည်အတည်ပြု
+			"\u1021\u1010\u100a\u103a\u1015\u103c\u102f",                                           // အတည်ပြု
+			"\u1021\u1010\u100a\u1039\u103b\u1015\u1033",                                           // Zawgyi အတည်ပြု
+		}},
+		{"my", No, flagNeg, []string{
+			"\u1019\u1021\u1010\u100a\u103a\u1015\u103c\u102f", // မအတည်ပြု
+			"\u1021\u1010\u100a\u103a\u1019\u1015\u103c\u102f", // အတည်မပြု
+		}},
 	},
 	KindAttend: {
 		{"en", Attend, 0, []string{"attend", "attending", "will attend", "i will attend", "we will attend", "attendance confirmed"}},
