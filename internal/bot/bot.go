@@ -318,21 +318,8 @@ func (b *Bot) OpenBallot(now time.Time, req gov.OpenRequest) (gov.Ballot, error)
 // openBallot opens a ballot within tx: the one place a ballot is stored with its
 // voters and forms.
 func (b *Bot) openBallot(tx *store.Tx, req gov.OpenRequest, actor string) (gov.Ballot, error) {
-	orgs, seats, err := rosterAndSC(tx)
+	bal, mails, err := b.storeBallot(tx, req)
 	if err != nil {
-		return gov.Ballot{}, err
-	}
-	if req.ID, err = tx.NextBallotID(); err != nil {
-		return gov.Ballot{}, err
-	}
-	bal, voters, mails, err := gov.OpenBallot(tx.Now, b.env(tx), req, orgs, seats)
-	if err != nil {
-		return gov.Ballot{}, err
-	}
-	if err := tx.PutBallot(bal); err != nil {
-		return gov.Ballot{}, err
-	}
-	if err := tx.PutVoters(bal.ID, voters); err != nil {
 		return gov.Ballot{}, err
 	}
 	if err := b.queue(tx, mails); err != nil {
@@ -340,6 +327,29 @@ func (b *Bot) openBallot(tx *store.Tx, req gov.OpenRequest, actor string) (gov.B
 	}
 	return bal, tx.Audit("ballot.open", bal.ID, actor, fmt.Sprintf("%s; electorate %s (%d); quorum %d; closes %s; fingerprint %s",
 		bal.Title, bal.Electorate, bal.ElectorateSize, bal.Rules.Threshold.HalfPlusOne(bal.QuorumBase), gov.DeadlineDate(bal.ClosesAt, b.Location), bal.Fingerprint))
+}
+
+// storeBallot opens a ballot within tx (its id the next one, unless req has one)
+// and stores it with its voters; it returns the mails to queue (forms, notice), to
+// which a caller may add (an SC vote's papers). Every ballot is opened here.
+func (b *Bot) storeBallot(tx *store.Tx, req gov.OpenRequest) (gov.Ballot, []gov.Mail, error) {
+	orgs, seats, err := rosterAndSC(tx)
+	if err != nil {
+		return gov.Ballot{}, nil, err
+	}
+	if req.ID == "" {
+		if req.ID, err = tx.NextBallotID(); err != nil {
+			return gov.Ballot{}, nil, err
+		}
+	}
+	bal, voters, mails, err := gov.OpenBallot(tx.Now, b.env(tx), req, orgs, seats)
+	if err != nil {
+		return gov.Ballot{}, nil, err
+	}
+	if err := tx.PutBallot(bal); err != nil {
+		return gov.Ballot{}, nil, err
+	}
+	return bal, mails, tx.PutVoters(bal.ID, voters)
 }
 
 // RunDue sends the reminders due at now and closes the ballots whose deadline passed.

@@ -639,15 +639,9 @@ func (b *Bot) openSCVote(tx *store.Tx, a gov.Application) error {
 		days = 14
 	}
 	closes := tx.Now.In(b.Location).AddDate(0, 0, days)
-	bal, voters, mails, err := gov.OpenBallot(tx.Now, env, gov.OpenRequest{ID: id, Title: title, Question: question, Electorate: gov.ElectorateSC, CloseDate: closes, Case: a.ID,
-		Concerned: a.Concerned(orgs)}, orgs, seats)
+	bal, mails, err := b.storeBallot(tx, gov.OpenRequest{ID: id, Title: title, Question: question, Electorate: gov.ElectorateSC, CloseDate: closes, Case: a.ID,
+		Concerned: a.Concerned(orgs)})
 	if err != nil {
-		return err
-	}
-	if err := tx.PutBallot(bal); err != nil {
-		return err
-	}
-	if err := tx.PutVoters(bal.ID, voters); err != nil {
 		return err
 	}
 	mails = append(mails, gov.SCPapers(env, a, ops, bal.ID, orgs, seats))

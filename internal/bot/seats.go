@@ -335,15 +335,9 @@ func (b *Bot) openSeatBallot(tx *store.Tx, n gov.Nomination, members bool) error
 	if days <= 0 {
 		days = 14
 	}
-	bal, voters, mails, err := gov.OpenBallot(tx.Now, env, gov.OpenRequest{ID: id, Title: title, Question: question, Electorate: electorate,
-		CloseDate: tx.Now.In(b.Location).AddDate(0, 0, days), Case: n.ID, Concerned: n.Concerned()}, orgs, seats)
+	bal, mails, err := b.storeBallot(tx, gov.OpenRequest{ID: id, Title: title, Question: question, Electorate: electorate,
+		CloseDate: tx.Now.In(b.Location).AddDate(0, 0, days), Case: n.ID, Concerned: n.Concerned()})
 	if err != nil {
-		return err
-	}
-	if err := tx.PutBallot(bal); err != nil {
-		return err
-	}
-	if err := tx.PutVoters(bal.ID, voters); err != nil {
 		return err
 	}
 	if members {
@@ -524,17 +518,10 @@ func (b *Bot) ProposeChair(now time.Time, orgID string, closes time.Time) (gov.B
 			return err
 		}
 		name := nameOf(orgs, orgID)
-		var voters []gov.Voter
 		var mails []gov.Mail
-		bal, voters, mails, err = gov.OpenBallot(tx.Now, b.env(tx), gov.OpenRequest{ID: id, Title: "Chair of the SC: " + name,
-			Question: fmt.Sprintf("Do you elect the SC member of %s as the chair of the Steering Committee (ToP 7.2.8)?", name), Electorate: gov.ElectorateSC, CloseDate: closes, Case: "H:" + orgID}, orgs, seats)
+		bal, mails, err = b.storeBallot(tx, gov.OpenRequest{ID: id, Title: "Chair of the SC: " + name,
+			Question: fmt.Sprintf("Do you elect the SC member of %s as the chair of the Steering Committee (ToP 7.2.8)?", name), Electorate: gov.ElectorateSC, CloseDate: closes, Case: "H:" + orgID})
 		if err != nil {
-			return err
-		}
-		if err := tx.PutBallot(bal); err != nil {
-			return err
-		}
-		if err := tx.PutVoters(bal.ID, voters); err != nil {
 			return err
 		}
 		if err := b.queue(tx, mails); err != nil {
