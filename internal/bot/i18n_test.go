@@ -1,0 +1,84 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mekongmigration/govbot/internal/gov"
+	"github.com/mekongmigration/govbot/internal/store"
+)
+
+// addMembers puts a regular member of each language on f's roster, lang@lang.example.
+func addMembers(t *testing.T, f *fixture) {
+	t.Helper()
+	var orgs []gov.Org
+	for _, lang := range gov.Languages {
+		orgs = append(orgs, gov.Org{ID: "m-" + lang, Name: "Member " + lang, Kind: gov.Regular, Country: "Thailand",
+			Contact: gov.Person{Email: lang + "@" + lang + ".example"}, Language: lang, ReconfirmedThrough: 2026})
+	}
+	if err := f.db.Update(f.now, func(tx *store.Tx) error { _, _, err := tx.ImportOrgs(orgs); return err }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pendingTo returns the pending mails of kind to address.
+func pendingTo(t *testing.T, f *fixture, kind, address string) []store.OutMail {
+	t.Helper()
+	var out []store.OutMail
+	f.db.View(func(tx *store.Tx) error {
+		pending, err := tx.Pending()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range pending {
+			if m.Kind == kind && len(m.To) > 0 && m.To[0] == address {
+				out = append(out, m)
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// TestR_7_1_GCNoticeShowsTheConferenceDay (issue [after 3 of 7] item 2): `gc
+// open --date 2027-03-15` (the date read in the network's zone, as the command
+// reads it, then stored) mails a notice naming Monday 15 March in every
+// language, never the day before.
+func TestR_7_1_GCNoticeShowsTheConferenceDay(t *testing.T) {
+	f := newFixture(t)
+	addMembers(t, f)
+	date, err := time.ParseInLocation("2006-01-02", "2027-03-15", loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.b.OpenGC(f.now, date); err != nil {
+		t.Fatal(err)
+	}
+	day := map[string][2]string{ // the 15th, and the 14th it must not show
+		"en": {"Monday 15 March 2027", "14 March 2027"},
+		"th": {"วันจันทร์ที่ 15 มีนาคม 2027", "14 มีนาคม 2027"},
+		"vi": {"Thứ Hai, ngày 15 tháng 3 năm 2027", "ngày 14 tháng 3"},
+		"zh": {"2027年3月15日（星期一）", "2027年3月14日"},
+		"km": {"ថ្ងៃច័ន្ទ ទី15 ខែមីនា ឆ្នាំ2027", "ទី14 ខែមីនា"},
+		"lo": {"ວັນຈັນ ທີ 15 ມີນາ 2027", "ທີ 14 ມີນາ"},
+		"my": {"တနင်္လာနေ့၊ 2027 ခုနှစ် မတ်လ 15 ရက်", "မတ်လ 14 ရက်"},
+	}
+	for _, lang := range gov.Languages {
+		mails := pendingTo(t, f, "gc_notice", lang+"@"+lang+".example")
+		if len(mails) != 1 {
+			t.Fatalf("%s: %d GC notices", lang, len(mails))
+		}
+		m := mails[0]
+		member, _, _ := strings.Cut(m.Text, "---- English ----")
+		for _, part := range []struct{ name, text, want, not string }{
+			{"subject", m.Subject, day[lang][0], day[lang][1]},
+			{"member's part", member, day[lang][0], day[lang][1]},
+			{"English part", m.Text, day["en"][0], day["en"][1]},
+		} {
+			if !strings.Contains(part.text, part.want) || strings.Contains(part.text, part.not) {
+				t.Errorf("%s: the %s does not name %q (or names %q):\n%s", lang, part.name, part.want, part.not, part.text)
+			}
+		}
+	}
+}
