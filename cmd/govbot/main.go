@@ -3,7 +3,8 @@
 // Usage: govbot [--config FILE] [--now RFC3339] COMMAND [ARGS]. See `govbot help`.
 //
 // For engineers: with GOVBOT_CPUPROFILE=PREFIX set, each run writes a CPU profile
-// to PREFIX.<pid> (read it with `go tool pprof`).
+// to PREFIX.<pid>, and with GOVBOT_MEMPROFILE=PREFIX a profile of its allocations
+// (read either with `go tool pprof`; -sample_index=alloc_space for the bytes).
 package main
 
 import (
@@ -26,6 +27,12 @@ func main() {
 	}
 	code := run()
 	pprof.StopCPUProfile()
+	if prefix := os.Getenv("GOVBOT_MEMPROFILE"); prefix != "" {
+		if f, err := os.Create(fmt.Sprintf("%s.%d", prefix, os.Getpid())); err == nil {
+			_ = pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
+	}
 	os.Exit(code)
 }
 

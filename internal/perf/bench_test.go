@@ -3,6 +3,7 @@ package perf
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"strings"
 	"testing"
@@ -75,6 +76,11 @@ func catchUp(b *testing.B, srv string, orgs, n int) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		w.restore(snap)
+		if dir := os.Getenv("GOVBOT_PERF_PROFILE"); dir != "" {
+			// CPU and allocation profiles of this `govbot once`: go tool pprof FILE.
+			p := filepath.Join(dir, fmt.Sprintf("catchup-%s-%d", srv, n))
+			w.env = []string{"GOVBOT_CPUPROFILE=" + p + ".cpu", "GOVBOT_MEMPROFILE=" + p + ".allocs"}
+		}
 		b.StartTimer()
 		r = w.run(catchUpAt, "once")
 		if r.err != nil || r.handled != n {
@@ -82,6 +88,10 @@ func catchUp(b *testing.B, srv string, orgs, n int) {
 		}
 	}
 	b.StopTimer()
+	if dir := os.Getenv("GOVBOT_PERF_PROFILE"); dir != "" {
+		// and its log, but for the "message handled" lines
+		os.WriteFile(filepath.Join(dir, fmt.Sprintf("catchup-%s-%d.log", srv, n)), []byte(r.stderr), 0o644)
+	}
 	read := r.lastHandled
 	botRate := float64(n) / read.Seconds()
 	floorRate := float64(n) / floor.Seconds()
@@ -92,10 +102,13 @@ func catchUp(b *testing.B, srv string, orgs, n int) {
 	b.ReportMetric(float64(r.maxRSS)/mb, "peak-RSS-MB")
 	b.ReportMetric(float64(grown)/float64(n)*10000/mb, "store-MB/10k-msgs")
 	b.ReportMetric(r.wall.Seconds(), "once-s")
+	// CPU time of the whole `govbot once` (reading and sending the replies) per
+	// message: what a change costs or saves, whatever else the machine is doing.
+	b.ReportMetric(float64(r.cpu.Microseconds())/1000/float64(n), "cpu-ms/msg")
 	b.ReportMetric(float64(r.sent), "replies-sent")
-	b.Logf("catch-up %s orgs=%d msgs=%d: read+handled in %v (%.0f msgs/s); bare FETCH %v (%.0f msgs/s); ratio %.3f; once total %v (sent %d replies); peak RSS %.1f MB; store file %.1f MB → %.1f MB, in use +%.1f MB",
+	b.Logf("catch-up %s orgs=%d msgs=%d: read+handled in %v (%.0f msgs/s); bare FETCH %v (%.0f msgs/s); ratio %.3f; once total %v, CPU %v (sent %d replies); peak RSS %.1f MB; store file %.1f MB → %.1f MB, in use +%.1f MB",
 		srv, orgs, n, read.Round(time.Millisecond), botRate, floor.Round(time.Millisecond), floorRate, botRate/floorRate,
-		r.wall.Round(time.Millisecond), r.sent, float64(r.maxRSS)/mb, float64(fileSize(snap))/mb, float64(fileSize(w.db))/mb, float64(grown)/mb)
+		r.wall.Round(time.Millisecond), r.cpu.Round(time.Millisecond), r.sent, float64(r.maxRSS)/mb, float64(fileSize(snap))/mb, float64(fileSize(w.db))/mb, float64(grown)/mb)
 }
 
 // BenchmarkBallot opens a ballot of GOVBOT_PERF_ORGS members (default 10000): the

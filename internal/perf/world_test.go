@@ -191,6 +191,7 @@ type world struct {
 	formsN  int
 	openDur time.Duration // `govbot ballot open`
 	sendDur time.Duration // `govbot once` sending the forms
+	env     []string      // added to the environment of the next run only
 }
 
 // sink starts postfix's smtp-sink (a real SMTP server that writes every message to
@@ -292,7 +293,8 @@ func (w *world) view(fn func(*store.Tx) error) {
 type result struct {
 	err            error
 	wall           time.Duration
-	maxRSS         int64 // bytes
+	maxRSS         int64         // bytes
+	cpu            time.Duration // user + system time of the process
 	stdout, stderr string
 	handled, sent  int
 	lastHandled    time.Duration // from start to the last "message handled" log line
@@ -313,9 +315,13 @@ func (w *world) run(now time.Time, args ...string) result {
 	os.Remove(rssFile)
 	cmd := exec.Command(binary, all...)
 	if fileExists(gnuTime) {
-		cmd = exec.Command(gnuTime, append([]string{"-f", "%M", "-o", rssFile, binary}, all...)...)
+		cmd = exec.Command(gnuTime, append([]string{"-f", "%M %U %S", "-o", rssFile, binary}, all...)...)
 	}
 	cmd.Dir = w.dir
+	if len(w.env) > 0 {
+		cmd.Env = append(os.Environ(), w.env...)
+		w.env = nil
+	}
 	var out bytes.Buffer
 	errf, err := os.Create(filepath.Join(w.dir, "stderr.log"))
 	if err != nil {
@@ -327,10 +333,21 @@ func (w *world) run(now time.Time, args ...string) result {
 	r.err = cmd.Run()
 	r.wall = time.Since(r.started)
 	if b, err := os.ReadFile(rssFile); err == nil {
-		kb, _ := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-		r.maxRSS = kb * 1024
+		// "%M %U %S" on the last line (GNU time writes "Command exited…" before it)
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		f := strings.Fields(lines[len(lines)-1])
+		if len(f) == 3 {
+			kb, _ := strconv.ParseInt(f[0], 10, 64)
+			r.maxRSS = kb * 1024
+			u, _ := strconv.ParseFloat(f[1], 64)
+			s, _ := strconv.ParseFloat(f[2], 64)
+			r.cpu = time.Duration((u + s) * float64(time.Second))
+		}
 	} else if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.maxRSS = ru.Maxrss * 1024 // an upper bound: see above
+	}
+	if r.cpu == 0 && cmd.ProcessState != nil {
+		r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
 	r.stdout = out.String()
 	errf.Seek(0, 0)
