@@ -499,14 +499,34 @@ func (b Ballot) optionText(c Choice) string {
 	return ""
 }
 
-// RefusalData is the data of a refusal mail. Code names the reason.
+// RefusalData is the data of a refusal mail. Code names the reason; a
+// translation says it in its own words from Code (and Procedure, Doubt),
+// and the English part gives Reason.
 type RefusalData struct {
-	Code    string
-	Reason  string // plain English, for logs and the English part of the mail
-	Ballot  *BallotView
-	Case    *ApplicationView
-	Subject string // of the refused message
+	Code   string
+	Reason string // plain English, for logs and the English part of the mail
+	// Procedure is what the refused message answered when it is not a ballot
+	// (Ballot): one of the Proc… values, or "". A refusal that asks for an
+	// answer again lists that procedure's answers.
+	Procedure string
+	// Doubt, when the reader asked again, is why (answer.Doubt's values:
+	// two_answers, negated, hedged, question, correction, closing_only), and
+	// Quote what it read, the member's own words.
+	Doubt, Quote string
+	Ballot       *BallotView
+	Case         *ApplicationView
+	Subject      string // of the refused message
 }
+
+// The procedures a refusal may answer besides a ballot (RefusalData.Procedure).
+const (
+	ProcOpinion    = "opinion"    // an opinion on an application (ToP 6.4): SUPPORT, OBJECT, COMMENT
+	ProcNomination = "nomination" // an opinion on a nominee for a seat: SUPPORT, OBJECT, COMMENT
+	ProcReconfirm  = "reconfirm"  // the yearly re-confirmation (5.1.6): RECONFIRM
+	ProcAttend     = "attend"     // the General Conference's attendance (7.1): ATTEND
+	ProcRecommend  = "recommend"  // naming an organisation for a seat (7.2.6)
+	ProcContact    = "contact"    // confirming a contact change: CONFIRM or REFUSE
+)
 
 // Refusal codes, shown in templates and logs.
 const (
