@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"net/mail"
 	"os"
@@ -88,6 +89,8 @@ type prepared struct {
 	// files are the attachments written to temporary files; commit keeps them
 	// (renamed under their hash) only when the message is accepted.
 	files []tempFile
+	// bufs hold the letters' bytes while prepare reads them (letters.go).
+	bufs []*bytes.Buffer
 	// failErr is set when reading the message panicked: the message fails alone.
 	failErr error
 	// verdict is the trust policy's judgement of the sender's domain (DMARC, DKIM;
@@ -108,6 +111,7 @@ func (b *Bot) prepare(now time.Time, in Inbound) (p prepared) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
+			p.bufs = nil // a panic may have left them in use: not given back
 			p.removeFiles()
 			p.files, p.docx = nil, nil
 			p.failErr = fmt.Errorf("reading the message panicked: %v", r)
@@ -123,10 +127,18 @@ func (b *Bot) prepare(now time.Time, in Inbound) (p prepared) {
 	nAttach := 0
 	opts := mailread.Options{MaxBytes: b.Limits.MaxMessageBytes, MaxDepth: b.Limits.MaxDepth, MaxParts: b.Limits.MaxParts, MaxAttachments: b.Limits.MaxAttachments}
 	if b.Limits.MessageBudget > 0 {
-		opts.Deadline = time.Now().Add(b.Limits.MessageBudget)
+		// The budget bounds the work a message's structure can cause; reading a
+		// large attachment takes time in proportion to its size, so each MiB of
+		// the message adds a second.
+		size := int64(len(in.Raw))
+		if in.Spool != nil {
+			size = in.Size
+		}
+		opts.Deadline = time.Now().Add(b.Limits.MessageBudget + time.Duration(size>>20)*time.Second)
 	}
 	if !in.Truncated {
 		opts.Attachment = func(a mailread.Attachment, r io.Reader) error {
+			decoded := r // mailread hashes it as it goes
 			nAttach++
 			if b.Limits.MaxAttachments > 0 && nAttach > b.Limits.MaxAttachments {
 				return nil
@@ -147,7 +159,7 @@ func (b *Bot) prepare(now time.Time, in Inbound) (p prepared) {
 			}
 			r = p.keepLetter(a, r)
 			if b.FilesDir != "" {
-				f, err := spoolFile(b.FilesDir, r)
+				f, err := spoolFileSum(b.FilesDir, r, func() (string, bool) { return mailread.SumOf(decoded) })
 				if err != nil {
 					b.Logger.Error("keeping an attachment", "name", a.Name, "err", err)
 					return nil
@@ -173,6 +185,7 @@ func (b *Bot) prepare(now time.Time, in Inbound) (p prepared) {
 		}
 	}
 	p.readLetters()
+	p.releaseBuffers()
 	p.msg, p.readErr = msg, readErr
 	p.verdict = trust.Check(b.Trust, msg.Header, in.body(), domainOf(msg.From.Email))
 	return p
@@ -326,10 +339,39 @@ func (b *Bot) handleOne(now time.Time, p prepared) (Result, error) {
 // by one, each in its own transaction, so a bad message fails only itself: it is
 // reported "failed:<n>" (try again later) or "quarantined:Q<n>", and the others
 // are committed. Only a failure of the store is returned as an error.
+//
+// HandleBatch is PrepareBatch then CommitBatch; a caller with several batches
+// can prepare the next while the previous one commits.
 func (b *Bot) HandleBatch(now time.Time, ins []Inbound) ([]Result, error) {
-	// Reading (MIME, charsets, attachments to disk) needs no transaction: it runs
-	// on every core while the messages wait for the one transaction below.
-	ps := make([]prepared, len(ins))
+	ps := b.PrepareBatch(now, ins)
+	defer ReleaseAll(ps)
+	return b.CommitBatch(now, ps)
+}
+
+// Prepared is an inbound message read (MIME, charsets, attachments written to
+// temporary files, the trust verdict) and waiting for CommitBatch. Reading
+// needs no transaction and no store. Release removes the temporary files of
+// the attachments CommitBatch did not keep.
+type Prepared struct{ p prepared }
+
+// Release removes the attachments not kept. It can be called more than once.
+func (p *Prepared) Release() {
+	if p != nil {
+		p.p.removeFiles()
+		p.p.files = nil
+	}
+}
+
+// ReleaseAll releases every prepared message of ps.
+func ReleaseAll(ps []*Prepared) {
+	for _, p := range ps {
+		p.Release()
+	}
+}
+
+// PrepareBatch reads ins on every core, outside any transaction.
+func (b *Bot) PrepareBatch(now time.Time, ins []Inbound) []*Prepared {
+	ps := make([]*Prepared, len(ins))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range min(runtime.GOMAXPROCS(0), len(ins)) {
@@ -337,7 +379,7 @@ func (b *Bot) HandleBatch(now time.Time, ins []Inbound) ([]Result, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				ps[i] = b.prepare(now, ins[i])
+				ps[i] = &Prepared{p: b.prepare(now, ins[i])}
 			}
 		}()
 	}
@@ -346,12 +388,17 @@ func (b *Bot) HandleBatch(now time.Time, ins []Inbound) ([]Result, error) {
 	}
 	close(next)
 	wg.Wait()
-	defer func() {
-		for i := range ps {
-			ps[i].removeFiles()
-		}
-	}()
-	results := make([]Result, len(ins))
+	return ps
+}
+
+// CommitBatch decides prepared messages at now in one transaction (see
+// HandleBatch). The caller releases ps.
+func (b *Bot) CommitBatch(now time.Time, pps []*Prepared) ([]Result, error) {
+	ps := make([]prepared, len(pps))
+	for i, p := range pps {
+		ps[i] = p.p
+	}
+	results := make([]Result, len(ps))
 	var handlerErr error
 	err := b.DB.Update(now, func(tx *store.Tx) error {
 		for i, p := range ps {
@@ -371,7 +418,7 @@ func (b *Bot) HandleBatch(now time.Time, ins []Inbound) ([]Result, error) {
 	if handlerErr == nil {
 		return nil, err // the store failed to commit
 	}
-	b.Logger.Warn("batch failed; handling its messages one by one", "messages", len(ins), "err", handlerErr)
+	b.Logger.Warn("batch failed; handling its messages one by one", "messages", len(ps), "err", handlerErr)
 	for i, p := range ps {
 		r, err := b.handleOne(now, p)
 		if err != nil {
@@ -716,7 +763,11 @@ func saveFile(dir string, r io.Reader) error {
 }
 
 // spoolFile streams r into a temporary file in dir and returns it with its SHA-256.
-func spoolFile(dir string, r io.Reader) (tempFile, error) {
+func spoolFile(dir string, r io.Reader) (tempFile, error) { return spoolFileSum(dir, r, nil) }
+
+// spoolFileSum is spoolFile for a stream already being hashed: once r is read to
+// its end, sum (when set) gives the hash, and the bytes are not hashed twice.
+func spoolFileSum(dir string, r io.Reader, sum func() (string, bool)) (tempFile, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return tempFile{}, err
 	}
@@ -729,11 +780,16 @@ func spoolFile(dir string, r io.Reader) (tempFile, error) {
 		os.Remove(tmp.Name())
 		return tempFile{}, err
 	}
-	h := sha256.New()
 	// The decoders upstream hand over a few kilobytes at a time: buffer the file's
 	// writes, or each becomes a system call.
 	w := bufio.NewWriterSize(tmp, 256<<10)
-	if _, err := io.Copy(io.MultiWriter(w, h), r); err != nil {
+	var h hash.Hash
+	dst := io.Writer(w)
+	if sum == nil {
+		h = sha256.New()
+		dst = io.MultiWriter(w, h)
+	}
+	if _, err := io.Copy(dst, r); err != nil {
 		return fail(err)
 	}
 	if err := w.Flush(); err != nil {
@@ -743,7 +799,17 @@ func spoolFile(dir string, r io.Reader) (tempFile, error) {
 		os.Remove(tmp.Name())
 		return tempFile{}, err
 	}
-	return tempFile{path: tmp.Name(), sha: hex.EncodeToString(h.Sum(nil))}, nil
+	sha, ok := "", false
+	if sum != nil {
+		sha, ok = sum()
+	} else {
+		sha, ok = hex.EncodeToString(h.Sum(nil)), true
+	}
+	if !ok || len(sha) < 2 {
+		os.Remove(tmp.Name())
+		return tempFile{}, errors.New("spooling an attachment: its hash is unknown")
+	}
+	return tempFile{path: tmp.Name(), sha: sha}, nil
 }
 
 // FilePath returns where an attachment with hash sha256 is kept, "" if it is not.
