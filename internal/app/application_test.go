@@ -54,6 +54,9 @@ func newScenario(t *testing.T, configure ...func(*config.Config)) *scenario {
 	t.Cleanup(func() { srv.Close() })
 	cfg := demo.Config(srv, t.TempDir())
 	cfg.Digest.Weekday = "off"
+	// These tests are not about the time budget (its own tests use a fake clock):
+	// a loaded CI machine must not make a 25 MB message run out of time.
+	cfg.Limits.MessageTimeBudget = config.Duration(10 * time.Minute)
 	for _, f := range configure {
 		f(&cfg)
 	}
