@@ -1,0 +1,5 @@
+//go:build !race
+
+package mailread
+
+const raceEnabled = false
