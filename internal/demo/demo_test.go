@@ -20,7 +20,7 @@ func TestDemoPlaysAWholeBallot(t *testing.T) {
 		"ballot_form",
 		"vote_receipt",
 		"This replaces your organisation's earlier answer", // Nittaya after Somchai
-		"more than one answer",                             // the ambiguous reply
+		"asks a question rather than giving an answer",     // the unsure reply
 		"not on the network's roster",                      // the stranger
 		"ballot_reminder",
 		"ballot_result_sc",
