@@ -154,7 +154,7 @@ func (a *App) connectors() error {
 		Addr: net.JoinHostPort(cfg.IMAP.Host, strconv.Itoa(cfg.IMAP.Port)), Security: cfg.IMAP.Security,
 		Username: cfg.IMAP.Username, Password: imapPass, Auth: cfg.IMAP.Auth, Token: imapTokens, Mailbox: cfg.IMAP.Mailbox,
 		ProcessedMailbox: cfg.IMAP.ProcessedMailbox, QuarantineMailbox: cfg.IMAP.QuarantineMailbox, TLS: imapTLS, MaxBytes: cfg.Limits.MaxMessageBytes,
-		SpoolDir: a.spool(), Logger: a.Log.With("component", "imap"),
+		SpoolDir: a.spool(), Prepare: a.prepareBatch, Logger: a.Log.With("component", "imap"),
 	})
 	a.Outbox.Sender = outbox.NewSMTP(outbox.SMTPConfig{
 		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Security: cfg.SMTP.Security,
@@ -233,7 +233,16 @@ func (a *App) Once(ctx context.Context) (Summary, error) {
 	return s, errors.Join(errs...)
 }
 
-func (a *App) handleBatch(ms []imapsource.Message) ([]imapsource.Disposition, error) {
+// prepareBatch reads a batch (the bot's PrepareBatch) while the one before it
+// commits.
+func (a *App) prepareBatch(ms []imapsource.Message) {
+	ps := a.Bot.PrepareBatch(a.Now(), inbound(ms))
+	for i := range ms {
+		ms[i].Prepared = ps[i]
+	}
+}
+
+func inbound(ms []imapsource.Message) []bot.Inbound {
 	ins := make([]bot.Inbound, len(ms))
 	for i, m := range ms {
 		ins[i] = bot.Inbound{Mailbox: m.Mailbox, UIDValidity: m.UIDValidity, UID: m.UID, Received: m.Received, Raw: m.Raw, Truncated: m.Truncated}
@@ -241,7 +250,24 @@ func (a *App) handleBatch(ms []imapsource.Message) ([]imapsource.Disposition, er
 			ins[i].Spool, ins[i].Size = m.Spool, m.Spooled
 		}
 	}
-	results, err := a.Bot.HandleBatch(a.Now(), ins)
+	return ins
+}
+
+func (a *App) handleBatch(ms []imapsource.Message) ([]imapsource.Disposition, error) {
+	ps := make([]*bot.Prepared, len(ms))
+	for i, m := range ms {
+		p, ok := m.Prepared.(*bot.Prepared)
+		if !ok {
+			ps = nil
+			break
+		}
+		ps[i] = p
+	}
+	if ps == nil { // not prepared (imapsource without a Prepare stage)
+		ps = a.Bot.PrepareBatch(a.Now(), inbound(ms))
+		defer bot.ReleaseAll(ps)
+	}
+	results, err := a.Bot.CommitBatch(a.Now(), ps)
 	if err != nil {
 		return nil, err
 	}

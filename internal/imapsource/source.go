@@ -68,8 +68,11 @@ type Config struct {
 	TLS               *tls.Config
 	// MaxBytes caps how much of one message is read; the handler sees Truncated.
 	MaxBytes int64
-	// Batch is how many messages one FETCH asks for (default 1000). The server
-	// flags (or moves) them, and the position advances, once per FETCH.
+	// Batch is how many messages one FETCH asks for (default 5000). The server
+	// flags (or moves) them, and the position advances, once per FETCH; between
+	// two FETCHes the handler's pipeline empties (≈0.15 s on two cores), so a
+	// catch-up should take few of them. A crash in between costs nothing: the
+	// messages already handled are recognised (State.Seen) and not read again.
 	Batch int
 	// HandleBatch and BatchBytes cap the messages handed to a batch handler at
 	// once (default 200 messages, 16 MB). While the handler works on one batch,
@@ -81,7 +84,11 @@ type Config struct {
 	// memory. Default 1 MiB; SpoolDir defaults to the system's temporary directory.
 	SpoolBytes int64
 	SpoolDir   string
-	Logger     *slog.Logger
+	// Prepare, when set, is called with each batch before the batch handler, on
+	// a goroutine of its own: the next batch is prepared (parsed, say) while the
+	// handler commits the one before. It may set each message's Prepared.
+	Prepare func([]Message)
+	Logger  *slog.Logger
 }
 
 // TokenSource hands out the OAuth 2.0 access tokens of Auth xoauth2 and
@@ -106,10 +113,17 @@ type Message struct {
 	Spool     *os.File
 	Spooled   int64
 	Truncated bool // the message holds only its first MaxBytes+1 bytes
+	// Prepared is what Config.Prepare made of the message; it is released
+	// with the message, once the handler returns (or the batch is dropped).
+	Prepared interface{ Release() }
 }
 
-// release removes a spooled message's file.
+// release removes a spooled message's file and releases what was prepared.
 func (m *Message) release() {
+	if m.Prepared != nil {
+		m.Prepared.Release()
+		m.Prepared = nil
+	}
 	if m.Spool != nil {
 		m.Spool.Close()
 		os.Remove(m.Spool.Name())
@@ -144,7 +158,7 @@ func New(cfg Config) *Source {
 		cfg.Mailbox = "INBOX"
 	}
 	if cfg.Batch <= 0 {
-		cfg.Batch = 1000
+		cfg.Batch = 5000
 	}
 	if cfg.HandleBatch <= 0 {
 		cfg.HandleBatch = 200
@@ -461,9 +475,25 @@ func (s *Source) fetch(box string, uv uint32, uids []imap.UID, handle BatchHandl
 		batches = make(chan []Message, 1)
 		stopped = make(chan struct{})
 	)
+	// With a Prepare stage, batches go through it on their way to the handler:
+	// one batch is read, one prepared and one committed at the same time.
+	handled := batches
+	if s.cfg.Prepare != nil {
+		// unbuffered: no more batches in memory than without the stage
+		batches, handled = make(chan []Message), make(chan []Message)
+		go func() {
+			defer close(handled)
+			for batch := range batches {
+				if !failed.Load() {
+					s.cfg.Prepare(batch)
+				}
+				handled <- batch
+			}
+		}()
+	}
 	go func() {
 		defer close(stopped)
-		for batch := range batches {
+		for batch := range handled {
 			if !failed.Load() {
 				if disp, err := handle(batch); err != nil {
 					herr = fmt.Errorf("handle uids %d-%d: %w", batch[0].UID, batch[len(batch)-1].UID, err)

@@ -205,3 +205,69 @@ func TestRetryHoldsPositionAndQuarantineFlags(t *testing.T) {
 		}
 	}
 }
+
+type prepared struct {
+	uid      uint32
+	released *[]uint32
+}
+
+func (p *prepared) Release() { *p.released = append(*p.released, p.uid) }
+
+// With a Prepare stage, every batch is prepared before the handler sees it, in
+// order, and what was prepared is released once the handler has returned; when
+// the handler fails, the batches not handled are released too.
+func TestPrepareStageRunsBeforeTheHandlerAndIsReleased(t *testing.T) {
+	s, err := devmail.Start(devmail.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := range 7 {
+		if _, err := s.Append("INBOX", message("m"+string(rune('a'+i)), 300), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var released []uint32 // appended by the handler's goroutine only
+	cfg := imapsource.Config{HandleBatch: 2, Prepare: func(ms []imapsource.Message) {
+		for i := range ms {
+			ms[i].Prepared = &prepared{uid: ms[i].UID, released: &released}
+		}
+	}}
+	src := source(t, s, cfg)
+	var handled []uint32
+	n, err := src.PollBatch(context.Background(), &memState{}, func(ms []imapsource.Message) ([]imapsource.Disposition, error) {
+		for _, m := range ms {
+			p, ok := m.Prepared.(*prepared)
+			if !ok || p.uid != m.UID {
+				t.Errorf("uid %d reached the handler unprepared (%v)", m.UID, m.Prepared)
+			}
+			handled = append(handled, m.UID)
+		}
+		return nil, nil
+	})
+	if err != nil || n != 7 {
+		t.Fatalf("PollBatch = %d, %v", n, err)
+	}
+	if want := []uint32{1, 2, 3, 4, 5, 6, 7}; !slices.Equal(handled, want) || !slices.Equal(released, want) {
+		t.Errorf("handled %v, released %v; want both %v", handled, released, want)
+	}
+
+	// A failing handler: everything prepared is released all the same.
+	for i := range 4 {
+		if _, err := s.Append("INBOX", message("n"+string(rune('a'+i)), 300), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	released = nil
+	src2 := source(t, s, cfg)
+	_, err = src2.PollBatch(context.Background(), &memState{}, func([]imapsource.Message) ([]imapsource.Disposition, error) {
+		return nil, io.ErrUnexpectedEOF
+	})
+	if err == nil {
+		t.Fatal("PollBatch of a failing handler returned no error")
+	}
+	slices.Sort(released)
+	if len(released) == 0 || !slices.Equal(released, slices.Compact(slices.Clone(released))) {
+		t.Errorf("released %v after a failing handler, want each prepared message once", released)
+	}
+}
