@@ -44,6 +44,26 @@ type Inbound struct {
 	Size  int64
 	// Truncated says the message holds only the start of one larger than the limit.
 	Truncated bool
+
+	// ahead is what prepare read of the reply beyond mailread (readAhead).
+	ahead *readAhead
+}
+
+// readAhead is what prepare reads of a message's text outside the transaction,
+// on every core, so that its handler does not read it again inside: for a reply
+// to a ballot's form, the answer it gives. (answer.ReplyText remembers the reply
+// part of the bodies it read.)
+type readAhead struct {
+	text string        // the msg.Text it was read from
+	vote answer.Result // answer.Parse of its reply part, as a vote
+}
+
+// voteAhead returns the answer read ahead from text as a vote, if it was.
+func (in Inbound) voteAhead(text string) (answer.Result, bool) {
+	if in.ahead == nil || in.ahead.text != text {
+		return answer.Result{}, false
+	}
+	return in.ahead.vote, true
 }
 
 // body reads the message from its start, from memory or from its spool file.
@@ -187,8 +207,35 @@ func (b *Bot) prepare(now time.Time, in Inbound) (p prepared) {
 	p.readLetters()
 	p.releaseBuffers()
 	p.msg, p.readErr = msg, readErr
+	if msg.Auto == "" && msg.From.Email != "" && readErr == nil {
+		// Every handler reads the reply part: read it here (ReplyText remembers
+		// it), and a reply to a ballot's form as the vote it gives.
+		reply := answer.ReplyText(msg.Text)
+		if b.answersBallot(msg) {
+			p.in.ahead = &readAhead{text: msg.Text, vote: answer.Parse(reply, answer.KindVote)}
+		}
+	}
 	p.verdict = trust.Check(b.Trust, msg.Header, in.body(), domainOf(msg.From.Email))
 	return p
+}
+
+// answersBallot reports whether msg answers one of the bot's mails about a
+// ballot (by its In-Reply-To or References): a guess of prepare's, to read the
+// vote ahead; the handler decides.
+func (b *Bot) answersBallot(msg *mailread.Message) bool {
+	for _, ids := range [][]string{msg.InReplyTo, msg.References} {
+		for _, id := range ids {
+			if !b.IsOwnMessageID(id) {
+				continue
+			}
+			for _, t := range gov.FindTokens(id) {
+				if KindOf(gov.TokenID(t)) == RefBallot {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // syntheticID names a message that has no Message-ID by a hash of its bytes.
@@ -534,6 +581,8 @@ func (b *Bot) vote(tx *store.Tx, c *call) (Result, error) {
 		if parsed.Option > 0 {
 			choice = gov.OptionChoice(parsed.Option)
 		}
+	} else if ahead, ok := c.in.voteAhead(msg.Text); ok {
+		parsed = ahead
 	} else {
 		parsed = answer.Parse(answer.ReplyText(msg.Text), answer.KindVote)
 	}

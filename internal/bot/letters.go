@@ -49,11 +49,46 @@ func (p *prepared) keepLetter(a mailread.Attachment, r io.Reader) io.Reader {
 	if len(p.letters) >= maxLetters || !(strings.HasSuffix(name, ".pdf") || strings.HasSuffix(name, ".docx") || strings.HasPrefix(ct, "application/pdf")) {
 		return r
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxLetterBytes+1))
+	buf := letterBuffer()
+	p.bufs = append(p.bufs, buf)
+	_, err := buf.ReadFrom(io.LimitReader(r, maxLetterBytes+1))
+	data := buf.Bytes()
 	if err == nil && len(data) <= maxLetterBytes {
 		p.letters = append(p.letters, letter{name: a.Name, data: data})
 	}
 	return io.MultiReader(bytes.NewReader(data), r)
+}
+
+// letterBuffers keeps a few buffers for the letters prepare reads, so that a
+// PDF of a megabyte costs no allocation (nor the clearing of one) each time.
+var letterBuffers = make(chan *bytes.Buffer, 4)
+
+func letterBuffer() *bytes.Buffer {
+	select {
+	case b := <-letterBuffers:
+		b.Reset()
+		return b
+	default:
+		return new(bytes.Buffer)
+	}
+}
+
+// releaseBuffers gives back the buffers of p's letters, once their text is read;
+// a buffer grown past 2 MB is left to the garbage collector.
+func (p *prepared) releaseBuffers() {
+	for _, b := range p.bufs {
+		if b.Cap() > 2<<20 {
+			continue
+		}
+		select {
+		case letterBuffers <- b:
+		default:
+		}
+	}
+	p.bufs = nil
+	for i := range p.letters {
+		p.letters[i].data = nil
+	}
 }
 
 // readLetters turns the letters kept into text: what forms.DocxText and

@@ -494,6 +494,42 @@ func (e *errReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// hashedReader is the reader the Attachment callback receives: it knows the
+// hash of what it gave once it has given everything (SHA256).
+type hashedReader struct {
+	r   io.Reader
+	h   hash.Hash
+	eof bool
+}
+
+func (r *hashedReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err == io.EOF {
+		r.eof = true
+	}
+	return n, err
+}
+
+// SHA256 returns the hex SHA-256 of what r gave, and true, once r has been read
+// to its end; "" and false before.
+func (r *hashedReader) SHA256() (string, bool) {
+	if !r.eof {
+		return "", false
+	}
+	return hex.EncodeToString(r.h.Sum(nil)), true
+}
+
+// SumOf returns the SHA-256 of an attachment (the hex Attachment.SHA256) when r
+// is the reader Options.Attachment received and it has been read to its end, so
+// that a caller that streams the attachment need not hash it again. It returns
+// false for any other reader, or before the end.
+func SumOf(r io.Reader) (string, bool) {
+	if hr, ok := r.(*hashedReader); ok {
+		return hr.SHA256()
+	}
+	return "", false
+}
+
 type counter struct{ n int64 }
 
 func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
@@ -522,7 +558,7 @@ func (rd *reader) attachment(e *message.Entity, mt, name string) {
 	h := sha256.New()
 	c := &counter{}
 	src := &errReader{r: e.Body}
-	body := io.TeeReader(src, io.MultiWriter(h, c))
+	body := &hashedReader{r: io.TeeReader(src, io.MultiWriter(h, c)), h: h}
 	if rd.opts.Attachment != nil {
 		if err := rd.opts.Attachment(a, body); err != nil {
 			if src.err == nil || !errors.Is(err, src.err) {

@@ -377,3 +377,34 @@ func TestCallbackPassingBrokenPartError(t *testing.T) {
 		t.Errorf("got err %v problems %q, want no error and a problem", err, m.Problems)
 	}
 }
+
+// SumOf gives the callback's reader's hash, the Attachment's SHA256, once it has
+// been read to its end; before that, and for any other reader, nothing.
+func TestSumOfTheAttachmentReader(t *testing.T) {
+	raw := "From: a@example.org\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nYES\r\n" +
+		"--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=a.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\naGVsbG8=\r\n--b--\r\n"
+	var sums []string
+	m, err := Read(strings.NewReader(raw), Options{Attachment: func(_ Attachment, r io.Reader) error {
+		if s, ok := SumOf(r); ok {
+			t.Errorf("SumOf before reading = %q, true", s)
+		}
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			return err
+		}
+		s, ok := SumOf(r)
+		if !ok {
+			t.Error("SumOf after reading to the end = false")
+		}
+		sums = append(sums, s)
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Attachments) != 1 || len(sums) != 1 || sums[0] != m.Attachments[0].SHA256 {
+		t.Errorf("SumOf gave %q, the message lists %+v", sums, m.Attachments)
+	}
+	if _, ok := SumOf(strings.NewReader("hello")); ok {
+		t.Error("SumOf of another reader = true")
+	}
+}
