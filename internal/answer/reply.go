@@ -3,6 +3,7 @@ package answer
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -11,8 +12,8 @@ import (
 // markers holds the localized "reply above this line" text; Marker wraps it
 // in the stable ASCII signature "##-" … "-##".
 var markers = map[string]string{
-	"th": "กรุณาพิมพ์คำตอบของคุณเหนือบรรทัดนี้",
-	"km": "សូមសរសេរចម្លើយរបស់អ្នកនៅខាងលើបន្ទាត់នេះ",
+	"th": "กรุณาพิมพ์คำตอบของท่านเหนือบรรทัดนี้",
+	"km": "សូមសរសេរចម្លើយរបស់លោកអ្នកនៅខាងលើបន្ទាត់នេះ",
 	"lo": "ກະລຸນາພິມຄຳຕອບຂອງທ່ານຢູ່ເທິງແຖວນີ້",
 	"my": "ဤစာကြောင်း၏အပေါ်တွင် သင့်အဖြေကို ရိုက်ထည့်ပါ",
 	"vi": "Vui lòng nhập câu trả lời phía trên dòng này",
@@ -418,6 +419,59 @@ func quoteFollows(lines []string, j, marker int) bool {
 // above the quote, the unquoted text below it is read (bottom-posting, or
 // text typed below a leading attribution or below the bot's own form).
 func ReplyText(body string) string {
+	if r, ok := replies.get(body); ok {
+		return r
+	}
+	r := replyText(body)
+	replies.put(body, r)
+	return r
+}
+
+// replies remembers the reply parts of the bodies read last: the bot reads a
+// message ahead of its transaction, and its handlers ask for the reply part
+// again, some of them more than once.
+var replies = replyMemo{m: map[string]string{}, ring: make([]string, memoEntries)}
+
+// Bounds on the memo of ReplyText: a body longer than memoMaxBody is not
+// remembered, so that the memo holds at most a few megabytes.
+const (
+	memoEntries = 512
+	memoMaxBody = 16 << 10
+)
+
+type replyMemo struct {
+	mu   sync.Mutex
+	m    map[string]string
+	ring []string // the bodies remembered, the oldest replaced first
+	next int
+}
+
+func (c *replyMemo) get(body string) (string, bool) {
+	if len(body) > memoMaxBody {
+		return "", false
+	}
+	c.mu.Lock()
+	r, ok := c.m[body]
+	c.mu.Unlock()
+	return r, ok
+}
+
+func (c *replyMemo) put(body, reply string) {
+	if len(body) > memoMaxBody {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m[body]; ok {
+		return
+	}
+	delete(c.m, c.ring[c.next])
+	c.ring[c.next] = body
+	c.m[body] = reply
+	c.next = (c.next + 1) % len(c.ring)
+}
+
+func replyText(body string) string {
 	body = strings.ReplaceAll(body, "\r\n", "\n")
 	body = strings.ReplaceAll(body, "\r", "\n")
 	body = norm.NFC.String(body)
@@ -453,7 +507,7 @@ func ReplyText(body string) string {
 	if j := nextNonBlank(lines, 0); j < len(lines) && reBanner.MatchString(strings.TrimSpace(clean(lines[j]))) {
 		i = paragraphEnd(lines, j)
 	}
-	disc := disclaimerParagraphs(lines)
+	disc := disclaimers{lines: lines}
 scan:
 	for i < len(lines) {
 		raw := lines[i]
@@ -479,7 +533,7 @@ scan:
 			emit(raw)
 			i++
 			continue
-		case disc[i]:
+		case disc.at(i):
 			if typed {
 				break scan
 			}

@@ -36,40 +36,64 @@ func head(s string, n int) string {
 // disclaimer: one that opens with a disclaimer heading, or carries two
 // different disclaimer phrases.
 func disclaimerParagraphs(lines []string) map[int]bool {
-	out := map[int]bool{}
-	for i := 0; i < len(lines); {
-		t := strings.TrimSpace(clean(head(lines[i], 200)))
-		if t == "" || reQuoted.MatchString(lines[i]) {
-			i++
-			continue
-		}
-		end := paragraphEnd(lines, i)
-		if reDisclaimerHead.MatchString(t) {
-			out[i] = true
-		} else {
-			seen := map[string]bool{}
-			strong, size := false, 0
-			for j := i; j < end && size < 4000; j++ {
-				l := strings.ToLower(clean(head(lines[j], 2000)))
-				size += len(l)
-				for _, c := range disclaimerStrong {
-					if !strong && strings.Contains(l, c) {
-						strong = true
-					}
-				}
-				for _, c := range disclaimerCues {
-					if len(seen) < 8 && strings.Contains(l, c) {
-						seen[c] = true
-					}
-				}
-			}
-			if strong && len(seen) >= 2 {
-				out[i] = true
-			}
-		}
-		i = end
+	d := disclaimers{lines: lines}
+	d.at(len(lines))
+	return d.marks
+}
+
+// disclaimers is disclaimerParagraphs read lazily: the paragraphs are judged
+// as a scan from the top reaches them, so that the lines below where a reply
+// stops (the quoted form, mostly) are never searched for the phrases.
+type disclaimers struct {
+	lines []string
+	next  int // every paragraph that starts above next has been judged
+	marks map[int]bool
+}
+
+// at reports whether line i starts a disclaimer paragraph.
+func (d *disclaimers) at(i int) bool {
+	if d.marks == nil {
+		d.marks = map[int]bool{}
 	}
-	return out
+	for d.next <= i && d.next < len(d.lines) {
+		d.next = d.judge(d.next)
+	}
+	return d.marks[i]
+}
+
+// judge reads the paragraph starting at line i, if one does, and returns
+// where the next one may start.
+func (d *disclaimers) judge(i int) int {
+	lines := d.lines
+	t := strings.TrimSpace(clean(head(lines[i], 200)))
+	if t == "" || reQuoted.MatchString(lines[i]) {
+		return i + 1
+	}
+	end := paragraphEnd(lines, i)
+	if reDisclaimerHead.MatchString(t) {
+		d.marks[i] = true
+		return end
+	}
+	seen := map[string]bool{}
+	strong, size := false, 0
+	for j := i; j < end && size < 4000; j++ {
+		l := strings.ToLower(clean(head(lines[j], 2000)))
+		size += len(l)
+		for _, c := range disclaimerStrong {
+			if !strong && strings.Contains(l, c) {
+				strong = true
+			}
+		}
+		for _, c := range disclaimerCues {
+			if len(seen) < 8 && strings.Contains(l, c) {
+				seen[c] = true
+			}
+		}
+	}
+	if strong && len(seen) >= 2 {
+		d.marks[i] = true
+	}
+	return end
 }
 
 var (
