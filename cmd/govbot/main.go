@@ -3,8 +3,9 @@
 // Usage: govbot [--config FILE] [--now RFC3339] COMMAND [ARGS]. See `govbot help`.
 //
 // For engineers: with GOVBOT_CPUPROFILE=PREFIX set, each run writes a CPU profile
-// to PREFIX.<pid>, and with GOVBOT_MEMPROFILE=PREFIX a profile of its allocations
-// (read either with `go tool pprof`; -sample_index=alloc_space for the bytes).
+// to PREFIX.<pid>, with GOVBOT_MEMPROFILE=PREFIX a profile of its allocations
+// (read either with `go tool pprof`; -sample_index=alloc_space for the bytes), and
+// with GOVBOT_TRACE=PREFIX an execution trace (`go tool trace`).
 package main
 
 import (
@@ -13,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"runtime/trace"
 	"syscall"
 
 	"github.com/mekongmigration/govbot/internal/cli"
@@ -25,7 +27,14 @@ func main() {
 			defer f.Close()
 		}
 	}
+	if prefix := os.Getenv("GOVBOT_TRACE"); prefix != "" {
+		f, err := os.Create(fmt.Sprintf("%s.%d", prefix, os.Getpid()))
+		if err == nil && trace.Start(f) == nil {
+			defer f.Close()
+		}
+	}
 	code := run()
+	trace.Stop()
 	pprof.StopCPUProfile()
 	if prefix := os.Getenv("GOVBOT_MEMPROFILE"); prefix != "" {
 		if f, err := os.Create(fmt.Sprintf("%s.%d", prefix, os.Getpid())); err == nil {

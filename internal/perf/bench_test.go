@@ -80,6 +80,9 @@ func catchUp(b *testing.B, srv string, orgs, n int) {
 			// CPU and allocation profiles of this `govbot once`: go tool pprof FILE.
 			p := filepath.Join(dir, fmt.Sprintf("catchup-%s-%d", srv, n))
 			w.env = []string{"GOVBOT_CPUPROFILE=" + p + ".cpu", "GOVBOT_MEMPROFILE=" + p + ".allocs"}
+			if os.Getenv("GOVBOT_PERF_TRACE") != "" {
+				w.env = append(w.env, "GOVBOT_TRACE="+p+".trace") // go tool trace FILE
+			}
 		}
 		b.StartTimer()
 		r = w.run(catchUpAt, "once")
