@@ -159,6 +159,7 @@ func (a *App) connectors() error {
 	a.Outbox.Sender = outbox.NewSMTP(outbox.SMTPConfig{
 		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Security: cfg.SMTP.Security,
 		Username: cfg.SMTP.Username, Password: smtpPass, Auth: cfg.SMTP.Auth, Token: smtpTokens, TLS: smtpTLS, HELO: cfg.SMTP.HELO,
+		Connections: cfg.Outbox.Connections,
 	})
 	return nil
 }

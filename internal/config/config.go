@@ -219,6 +219,8 @@ type Outbox struct {
 	RetryMax    Duration `yaml:"retry_max"`
 	GiveUpAfter Duration `yaml:"give_up_after"`
 	Batch       int      `yaml:"batch"`
+	// Connections is how many SMTP connections a batch is sent over at once.
+	Connections int `yaml:"connections"`
 }
 
 // SpecialSeat is a special voting SC seat created by the General Conference
@@ -380,6 +382,7 @@ func Default() Config {
 			RetryMax:    Duration(time.Hour),
 			GiveUpAfter: Duration(72 * time.Hour),
 			Batch:       50,
+			Connections: 3,
 		},
 		Log: Log{Level: "info", Format: "text"},
 	}

@@ -93,6 +93,7 @@ func TestDefaults(t *testing.T) {
 		{"outbox.retry_max", c.Outbox.RetryMax.Std(), time.Hour},
 		{"outbox.give_up_after", c.Outbox.GiveUpAfter.Std(), 72 * time.Hour},
 		{"outbox.batch", c.Outbox.Batch, 50},
+		{"outbox.connections", c.Outbox.Connections, 3},
 		{"control socket", c.ControlSocket(), "./govbot.db.sock"},
 		{"log.level", c.Log.Level, "info"},
 		{"log.format", c.Log.Format, "text"},
@@ -220,6 +221,7 @@ limits:
 outbox:
   retry_min: 2h
   batch: 0
+  connections: 0
 special_seats:
   - id: thailand
     name: Thai seat
@@ -261,6 +263,7 @@ log:
 		"limits.stranger_refusals_per_day: must be positive",
 		"outbox.retry_max:",
 		"outbox.batch: must be positive",
+		"outbox.connections: 0 must be from 1 to 16",
 		"special_seats[0].id:",
 		"special_seats[1].id:",
 		"special_seats[1].name: required",

@@ -449,6 +449,9 @@ func (c *Config) validateOutbox(p *problems) {
 	if o.Batch <= 0 {
 		p.add("outbox.batch", "must be positive")
 	}
+	if o.Connections < 1 || o.Connections > 16 {
+		p.add("outbox.connections", "%d must be from 1 to 16", o.Connections)
+	}
 }
 
 var seatIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)

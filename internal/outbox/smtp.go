@@ -1,7 +1,6 @@
 package outbox
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -9,6 +8,7 @@ import (
 	"net/textproto"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -33,6 +33,9 @@ type SMTPConfig struct {
 	TLS     *tls.Config
 	HELO    string
 	Timeout time.Duration
+	// Connections is how many connections a batch is sent over at once (default
+	// 1). Each mail goes over one of them, whole; a batch of a few mails uses one.
+	Connections int
 }
 
 // TokenSource hands out the OAuth 2.0 access tokens of Auth xoauth2 and
@@ -44,30 +47,56 @@ type TokenSource interface {
 	Renew(ctx context.Context, refused string, why error) (string, error)
 }
 
-// SMTP sends mail with go-mail. The connection stays open from one batch to the
-// next while the outbox is sending, and is closed by Idle (or on any error).
+// SMTP sends mail over SMTPConfig.Connections connections at once, each logged
+// in by go-mail, with the commands of a mail pipelined where the server offers
+// PIPELINING (RFC 2920) and 8-bit text where it offers 8BITMIME. The connections
+// stay open from one batch to the next while the outbox is sending, and are
+// closed by Idle (or after any error).
 type SMTP struct {
-	cfg  SMTPConfig
-	mu   sync.Mutex
-	conn *gomail.Client
+	cfg    SMTPConfig
+	mu     sync.Mutex
+	conns  []*conn
+	bodies bodyCache
 }
 
-// Idle closes the connection kept open between batches.
+// conn is one logged-in connection.
+type conn struct {
+	c                    *gosmtp.Client
+	pipelining, eightBit bool
+	// dirty: a command failed on it; it is closed at the end of the batch.
+	dirty bool
+}
+
+// Idle closes the connections kept open between batches.
 func (s *SMTP) Idle() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.drop()
+	for i := range s.conns {
+		s.drop(i)
+	}
 }
 
-func (s *SMTP) drop() {
-	if s.conn != nil {
-		_ = s.conn.Close()
-		s.conn = nil
+func (s *SMTP) drop(i int) {
+	if c := s.conns[i]; c != nil {
+		quit(c.c)
+		s.conns[i] = nil
+	}
+}
+
+// quit says QUIT and closes the connection.
+func quit(c *gosmtp.Client) {
+	if err := c.Quit(); err != nil {
+		_ = c.Close()
 	}
 }
 
 // NewSMTP returns a Sender for cfg.
-func NewSMTP(cfg SMTPConfig) *SMTP { return &SMTP{cfg: cfg} }
+func NewSMTP(cfg SMTPConfig) *SMTP {
+	if cfg.Connections <= 0 {
+		cfg.Connections = 1
+	}
+	return &SMTP{cfg: cfg, conns: make([]*conn, cfg.Connections)}
+}
 
 // sendError carries whether a failure is temporary, and whether it is the
 // bot's own login (held).
@@ -152,7 +181,7 @@ func (a saslAuth) Next(challenge []byte, more bool) ([]byte, error) {
 
 // dial connects and logs in. With an OAuth login, a token the server refuses is
 // renewed once.
-func (s *SMTP) dial(ctx context.Context) (*gomail.Client, error) {
+func (s *SMTP) dial(ctx context.Context) (*gosmtp.Client, error) {
 	token := ""
 	if s.cfg.usesOAuth() {
 		if s.cfg.Token == nil {
@@ -168,9 +197,9 @@ func (s *SMTP) dial(ctx context.Context) (*gomail.Client, error) {
 		if err != nil {
 			return nil, &sendError{err: err}
 		}
-		err = c.DialWithContext(ctx)
+		sc, err := c.DialToSMTPClientWithContext(ctx)
 		if err == nil {
-			return c, nil
+			return sc, nil
 		}
 		if !authRefused(err) {
 			// Refused connections, timeouts, TLS trouble: the server may come back.
@@ -223,133 +252,225 @@ func (s *SMTP) Check(ctx context.Context) (string, error) {
 		}
 		return "", err
 	}
-	return s.cfg.Mechanism(), c.Close()
+	quit(c)
+	return s.cfg.Mechanism(), nil
 }
 
-// Send sends mails over one connection, the one left open by the previous batch
-// when there is one.
+// Send sends mails over up to SMTPConfig.Connections connections, those left
+// open by the previous batch when there are some. A mail that cannot be built
+// fails alone (permanently); a connection that breaks leaves its mails to the
+// others, and the mails no connection could take wait (temporary).
 func (s *SMTP) Send(ctx context.Context, mails []store.OutMail) []error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	errs := make([]error, len(mails))
-	msgs := make([]*gomail.Msg, len(mails))
-	for i, m := range mails {
-		var err error
-		if msgs[i], err = Build(m); err != nil {
-			errs[i] = &sendError{err: err}
-		}
-	}
-	if s.conn == nil {
+	done := make([]bool, len(mails))
+	if s.conns[0] == nil {
+		// The first connection alone: when the login fails, it fails once.
 		c, err := s.dial(ctx)
 		if err != nil {
-			for i := range errs {
-				if errs[i] == nil { // a mail that could not be built keeps its own error
+			for i, m := range mails {
+				if _, berr := buildMessage(m, false, nil); berr != nil {
+					errs[i] = &sendError{err: berr} // a mail that could not be built keeps its own error
+				} else {
 					errs[i] = err
 				}
 			}
 			return errs
 		}
-		s.conn = c
+		s.conns[0] = newConn(c)
 	}
-	c := s.conn
-	for i, msg := range msgs {
-		if msg == nil {
-			continue
-		}
-		if err := c.Send(msg); err != nil {
-			// After any failure, the next batch starts on a new connection.
-			defer s.drop()
-			errs[i] = classify(err)
-			if !errs[i].(*sendError).temp {
-				_ = c.Reset()
-				continue
-			}
-			var se *gomail.SendError
-			if !errors.As(err, &se) || se.Reason == gomail.ErrConnCheck || se.Reason == gomail.ErrSMTPReset {
-				// The connection is gone: everything after this mail waits too.
-				for j := i + 1; j < len(msgs); j++ {
-					if errs[j] == nil {
-						errs[j] = &sendError{err: err, temp: true}
-					}
+	// A connection for every 8 mails, up to Connections: a batch of a few mails
+	// does not open connections it would hardly use.
+	n := min(len(s.conns), (len(mails)+7)/8)
+	var (
+		next    atomic.Int64
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		lastErr error // why a connection could not be used
+	)
+	for k := range max(n, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if s.conns[k] == nil {
+				c, err := s.dial(ctx)
+				if err != nil {
+					mu.Lock()
+					lastErr = err
+					mu.Unlock()
+					return
 				}
-				return errs
+				s.conns[k] = newConn(c)
 			}
-			_ = c.Reset()
+			if err := s.work(ctx, s.conns[k], mails, errs, done, &next); err != nil {
+				s.drop(k) // broken: its mail failed; the others take the rest
+				mu.Lock()
+				lastErr = err
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for k, c := range s.conns {
+		if c != nil && c.dirty {
+			s.drop(k) // after any failure, the next batch starts on a new connection
+		}
+	}
+	for i := range mails {
+		if !done[i] {
+			err := lastErr
+			if err == nil {
+				err = ctx.Err()
+			}
+			if err == nil {
+				err = errors.New("smtp: no connection took the mail")
+			}
+			errs[i] = &sendError{err: err, temp: true}
 		}
 	}
 	return errs
 }
 
-// classify sorts a send error: a 5xx reply is permanent; a 4xx reply or a failure
-// without a reply (a dropped connection) is temporary.
-func classify(err error) error {
-	var se *gomail.SendError
-	if errors.As(err, &se) && !se.IsTemp() && se.ErrorCode() >= 500 {
-		return &sendError{err: err}
-	}
-	return &sendError{err: err, temp: true}
+func newConn(c *gosmtp.Client) *conn {
+	pipe, _ := c.Extension("PIPELINING")
+	eight, _ := c.Extension("8BITMIME")
+	return &conn{c: c, pipelining: pipe, eightBit: eight}
 }
 
-// Build turns a stored mail into a go-mail message.
-func Build(m store.OutMail) (*gomail.Msg, error) {
-	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
-	if err := msg.FromFormat(m.FromName, m.From); err != nil {
-		return nil, fmt.Errorf("from: %w", err)
-	}
-	if err := msg.To(m.To...); err != nil {
-		return nil, fmt.Errorf("to: %w", err)
-	}
-	if len(m.Cc) > 0 {
-		if err := msg.Cc(m.Cc...); err != nil {
-			return nil, fmt.Errorf("cc: %w", err)
+// work sends the mails it takes from next over c, until none is left. It
+// returns an error when the connection broke (the mail it was sending has that
+// error); each mail's outcome goes into errs, and done says it was tried.
+func (s *SMTP) work(ctx context.Context, c *conn, mails []store.OutMail, errs []error, done []bool, next *atomic.Int64) error {
+	for ctx.Err() == nil {
+		i := int(next.Add(1) - 1)
+		if i >= len(mails) {
+			return nil
+		}
+		msg, err := buildMessage(mails[i], c.eightBit, &s.bodies)
+		if err != nil {
+			errs[i], done[i] = &sendError{err: err}, true
+			continue
+		}
+		broken, err := c.send(msg, s.cfg.timeout())
+		errs[i], done[i] = err, true
+		if broken {
+			return err
+		}
+		if err != nil {
+			c.dirty = true
 		}
 	}
-	if strings.ContainsAny(m.Subject, "\r\n") {
-		return nil, errors.New("subject contains a line break")
-	}
-	msg.Subject(m.Subject)
-	msg.SetMessageIDWithValue(m.MessageID)
-	msg.SetDateWithValue(m.Date)
-	if strings.ContainsAny(m.MessageID, "\r\n<> ") {
-		return nil, errors.New("malformed Message-ID")
-	}
-	for _, h := range m.Headers {
-		if !validHeaderName(h[0]) {
-			return nil, fmt.Errorf("invalid header name %q", h[0])
-		}
-		if strings.ContainsAny(h[1], "\r\n") {
-			return nil, fmt.Errorf("header %s contains a line break", h[0])
-		}
-		switch h[0] {
-		case "In-Reply-To", "References":
-			msg.SetGenHeaderPreformatted(gomail.Header(h[0]), h[1])
-		default:
-			msg.SetGenHeader(gomail.Header(h[0]), h[1])
-		}
-	}
-	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
-	if m.HTML != "" {
-		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
-	}
-	for _, a := range m.Attachments {
-		ct := gomail.ContentType(a.ContentType)
-		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), gomail.WithFileContentType(ct)); err != nil {
-			return nil, fmt.Errorf("attach %s: %w", a.Name, err)
-		}
-	}
-	return msg, nil
+	return ctx.Err()
 }
 
-// validHeaderName reports whether name is a field name of RFC 5322: printable ASCII
-// without the colon.
-func validHeaderName(name string) bool {
-	if name == "" {
-		return false
+// send sends one message. It returns whether the connection is broken, and the
+// mail's error (nil when the server accepted it).
+func (c *conn) send(m *Message, timeout time.Duration) (broken bool, err error) {
+	if err := c.c.UpdateDeadline(timeout); err != nil {
+		return true, &sendError{err: err, temp: true}
 	}
-	for _, c := range []byte(name) {
-		if c <= ' ' || c >= 127 || c == ':' {
-			return false
+	tp := c.c.Text
+	mail := "MAIL FROM:<" + m.From + ">"
+	if m.EightBit() {
+		mail += " BODY=8BITMIME"
+	}
+	if c.pipelining {
+		// MAIL, RCPT and, for a single recipient, DATA in one go (RFC 2920); a
+		// mail to several waits for every RCPT before DATA, so that a refused
+		// recipient stops it for all of them.
+		w := tp.W
+		w.WriteString(mail + "\r\n")
+		for _, to := range m.To {
+			w.WriteString("RCPT TO:<" + to + ">\r\n")
+		}
+		withData := len(m.To) == 1
+		if withData {
+			w.WriteString("DATA\r\n")
+		}
+		if err := w.Flush(); err != nil {
+			return true, &sendError{err: err, temp: true}
+		}
+		_, _, failed := tp.ReadResponse(250)
+		for range m.To {
+			if _, _, err := tp.ReadResponse(25); err != nil && failed == nil {
+				failed = err
+			}
+		}
+		if withData {
+			_, _, err := tp.ReadResponse(354)
+			if failed == nil {
+				failed = err
+			} else if err == nil {
+				// DATA accepted after a refused command: end it empty.
+				w.WriteString(".\r\n")
+				if err := w.Flush(); err != nil {
+					return true, &sendError{err: err, temp: true}
+				}
+				tp.ReadResponse(0)
+			}
+		} else if failed == nil {
+			_, _, failed = cmd(tp, 354, "DATA")
+		}
+		if failed != nil {
+			return c.abort(failed)
+		}
+	} else {
+		if _, _, err := cmd(tp, 250, mail); err != nil {
+			return c.abort(err)
+		}
+		for _, to := range m.To {
+			if _, _, err := cmd(tp, 25, "RCPT TO:<"+to+">"); err != nil {
+				return c.abort(err)
+			}
+		}
+		if _, _, err := cmd(tp, 354, "DATA"); err != nil {
+			return c.abort(err)
 		}
 	}
-	return true
+	w := tp.W
+	w.Write(dotStuff(m.header)) // a copy only if a header line starts with a dot
+	w.Write(m.body.stuffed)
+	w.WriteString(".\r\n")
+	if err := w.Flush(); err != nil {
+		return true, &sendError{err: err, temp: true}
+	}
+	if _, _, err := tp.ReadResponse(2); err != nil {
+		// The server ended the transaction itself: no RSET needed.
+		return classify(err)
+	}
+	return false, nil
+}
+
+// cmd sends one command and reads its reply.
+func cmd(tp *textproto.Conn, expect int, line string) (int, string, error) {
+	if err := tp.PrintfLine("%s", line); err != nil {
+		return 0, "", err
+	}
+	return tp.ReadResponse(expect)
+}
+
+// abort ends a transaction a command of which failed (RSET), and returns
+// whether the connection is broken and the mail's error.
+func (c *conn) abort(err error) (bool, error) {
+	broken, se := classify(err)
+	if broken {
+		return true, se
+	}
+	c.dirty = true
+	if _, _, rerr := cmd(c.c.Text, 250, "RSET"); rerr != nil {
+		return true, se
+	}
+	return false, se
+}
+
+// classify sorts a failure: a 5xx reply is permanent, a 4xx reply temporary;
+// a failure without a reply (a dropped connection, a timeout) is temporary and
+// breaks the connection.
+func classify(err error) (broken bool, _ error) {
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return false, &sendError{err: err, temp: te.Code < 500}
+	}
+	return true, &sendError{err: err, temp: true}
 }
