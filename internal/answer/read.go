@@ -336,8 +336,8 @@ func onlyFillers(s string, from, to int, skip [][2]int) bool {
 
 // descKeys are the form descriptions, normalised for comparison.
 var descKeys = func() []string {
-	out := make([]string, 0, len(formDescriptions))
-	for _, d := range formDescriptions {
+	out := make([]string, 0, len(formDescriptions)+len(earlierDescriptions))
+	for _, d := range append(append([]string(nil), formDescriptions...), earlierDescriptions...) {
 		out = append(out, descKey(d))
 	}
 	return out

@@ -495,7 +495,9 @@ func (b *Bot) opinion(tx *store.Tx, in Inbound, msg *mailread.Message, sender *g
 	if op == nil {
 		m := mails[0]
 		if d, ok := m.Data.(gov.RefusalData); ok {
+			d = withDoubt(d, parsed)
 			d.Subject = msg.Subject
+			m.Data = d
 			return b.sendRefusal(tx, msg, m, d)
 		}
 		// An objection without reasons: not recorded; the sender is asked for them.

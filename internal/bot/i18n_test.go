@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mekongmigration/govbot/internal/demo"
 	"github.com/mekongmigration/govbot/internal/gov"
 	"github.com/mekongmigration/govbot/internal/store"
 )
@@ -78,6 +79,54 @@ func TestR_7_1_GCNoticeShowsTheConferenceDay(t *testing.T) {
 		} {
 			if !strings.Contains(part.text, part.want) || strings.Contains(part.text, part.not) {
 				t.Errorf("%s: the %s does not name %q (or names %q):\n%s", lang, part.name, part.want, part.not, part.text)
+			}
+		}
+	}
+}
+
+// replyTo is the member's reply to form m: body above the quoted form.
+func replyTo(f *fixture, m store.OutMail, body string) []byte {
+	h := []string{"In-Reply-To: <" + m.MessageID + ">", "References: <" + m.MessageID + ">"}
+	return demo.Message(m.To[0], "", "govbot@mmn.example", "Re: "+m.Subject, body+"\n\n> "+strings.ReplaceAll(m.Text, "\n", "\n> "), f.now, h...)
+}
+
+// TestRefusalListsTheProcedureAnswers (issue [after 3 of 7] item 1): a member
+// who answers the re-confirmation form or the General Conference's notice
+// with a word of another procedure (YES, as every other form asks) is refused
+// with that procedure's answer, RECONFIRM or ATTEND, in its language and in
+// English, never told to reply YES, NO or ABSTAIN to a voting form.
+func TestRefusalListsTheProcedureAnswers(t *testing.T) {
+	f := newFixture(t)
+	addMembers(t, f)
+	if _, err := f.b.OpenCampaign(f.now, 2027); err != nil {
+		t.Fatal(err)
+	}
+	date, _ := time.ParseInLocation("2006-01-02", "2027-06-15", loc)
+	if _, err := f.b.OpenGC(f.now, date); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ form, want string }{{"reconfirm_form", "reconfirm"}, {"gc_notice", "attend"}} {
+		for _, lang := range gov.Languages {
+			to := lang + "@" + lang + ".example"
+			forms := pendingTo(t, f, c.form, to)
+			if len(forms) != 1 {
+				t.Fatalf("%s: %d %s", lang, len(forms), c.form)
+			}
+			res := f.handle(t, replyTo(f, forms[0], "YES"))
+			if res.Outcome != "refused:no_answer" {
+				t.Fatalf("%s/%s: YES gives %q", lang, c.form, res.Outcome)
+			}
+			refusals := pendingTo(t, f, "refusal", to)
+			m := refusals[len(refusals)-1]
+			word := strings.ToUpper(c.want)
+			text := strings.NewReplacer("«YES»", "", "“YES”", "").Replace(m.Text) // what the reader read, quoted
+			for _, bad := range []string{"voting form", "YES", "ABSTAIN"} {
+				if strings.Contains(text, bad) {
+					t.Errorf("%s/%s: the refusal says %q:\n%s", lang, c.form, bad, m.Text)
+				}
+			}
+			if strings.Count(m.Text, word) < 2 {
+				t.Errorf("%s/%s: the refusal does not list %s in both parts:\n%s", lang, c.form, word, m.Text)
 			}
 		}
 	}

@@ -157,8 +157,9 @@ func (b *Bot) reconfirmMessage(tx *store.Tx, msg *mailread.Message, sender *gov.
 		At: tx.Now, From: msg.From.Email, MessageID: msg.MessageID, Answer: string(parsed.Answer), Text: reply, Sender: sender,
 	}, b.FeeBands)
 	if updated == nil {
-		d := mail.Data.(gov.RefusalData)
+		d := withDoubt(mail.Data.(gov.RefusalData), parsed)
 		d.Subject = msg.Subject
+		mail.Data = d
 		return b.sendRefusal(tx, msg, mail, d)
 	}
 	if err := tx.PutOrg(*updated); err != nil {
@@ -250,7 +251,7 @@ func (b *Bot) changeMessage(tx *store.Tx, msg *mailread.Message, changeID, orgID
 		return Result{Outcome: "contact:refused:" + ch.ID}, tx.Audit("contact.refuse", ch.OrgID, from, ch.ID)
 	}
 	if answer.Parse(reply, answer.KindReconfirm).Answer != answer.Reconfirm {
-		return b.refuse(tx, msg, nil, gov.RefusalData{Code: gov.RefuseNoAnswer, Reason: "please reply CONFIRM to confirm the change, or REFUSE"}, "")
+		return b.refuse(tx, msg, nil, gov.RefusalData{Code: gov.RefuseNoAnswer, Reason: "please reply CONFIRM to confirm the change, or REFUSE", Procedure: gov.ProcContact}, "")
 	}
 	if holder, ok, err := tx.OrgByAddress(ch.New.Email); err != nil {
 		return Result{}, err
@@ -413,10 +414,11 @@ func (b *Bot) gcMessage(tx *store.Tx, msg *mailread.Message, sender *gov.Org, me
 		return Result{}, err
 	}
 	if !ok || sender == nil || sender.ID != orgID {
-		return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseWrongSender, Reason: "this General Conference notice was sent to another organisation"}, "")
+		return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseWrongSender, Reason: "this General Conference notice was sent to another organisation", Procedure: gov.ProcAttend}, "")
 	}
-	if answer.Parse(answer.ReplyText(msg.Text), answer.KindAttend).Answer != answer.Attend {
-		return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseNoAnswer, Reason: "please reply ATTEND if your organisation attends the General Conference"}, sender.Language)
+	if parsed := answer.Parse(answer.ReplyText(msg.Text), answer.KindAttend); parsed.Answer != answer.Attend {
+		d := gov.RefusalData{Code: gov.RefuseNoAnswer, Reason: "please reply ATTEND if your organisation attends the General Conference", Procedure: gov.ProcAttend}
+		return b.refuse(tx, msg, sender, withDoubt(d, parsed), sender.Language)
 	}
 	if !containsString(m.Attendees, orgID) {
 		m.Attendees = append(m.Attendees, orgID)

@@ -438,7 +438,7 @@ func (b *Bot) nominationMessage(tx *store.Tx, msg *mailread.Message, sender *gov
 	case gov.NomRecommend:
 		rec := recommended(reply, orgs)
 		if rec == "" {
-			return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseNoAnswer, Reason: "we found no member organisation's name or id in your reply; please name the organisation you recommend"}, voter.Language)
+			return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseNoAnswer, Reason: "we found no member organisation's name or id in your reply; please name the organisation you recommend", Procedure: gov.ProcRecommend}, voter.Language)
 		}
 		if n.Recommendations == nil {
 			n.Recommendations = map[string]string{}
@@ -456,7 +456,8 @@ func (b *Bot) nominationMessage(tx *store.Tx, msg *mailread.Message, sender *gov
 	case gov.NomOpinions:
 		parsed := answer.Parse(reply, answer.KindOpinion)
 		if parsed.Ambiguous || parsed.Answer == answer.None {
-			return b.refuse(tx, msg, sender, gov.RefusalData{Code: gov.RefuseNoAnswer, Reason: "please reply with one of SUPPORT, OBJECT or COMMENT, and your reasons"}, voter.Language)
+			d := gov.RefusalData{Code: gov.RefuseNoAnswer, Reason: "please reply with one of SUPPORT, OBJECT or COMMENT, and your reasons", Procedure: gov.ProcNomination}
+			return b.refuse(tx, msg, sender, withDoubt(d, parsed), voter.Language)
 		}
 		op := gov.Opinion{OrgID: who, OrgName: voter.Name, Kind: string(parsed.Answer), Reasons: strings.TrimSpace(parsed.Reasons), At: tx.Now, RecordedAt: tx.Now, From: from, MessageID: msg.MessageID}
 		if err := tx.PutOpinion(n.ID, op); err != nil {

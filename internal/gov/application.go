@@ -541,7 +541,7 @@ func ReasonWords(s string) int {
 func RecordOpinion(env Env, a Application, voter Voter, prev *Opinion, in OpinionInput, orgs []Org, seats []Seat) (*Opinion, []Mail) {
 	view := a.View()
 	refuse := func(code, reason string) (*Opinion, []Mail) {
-		return nil, []Mail{Refuse(in.From, in.MessageID, langOf(in.Sender, voter.Language), RefusalData{Code: code, Reason: reason, Case: &view})}
+		return nil, []Mail{Refuse(in.From, in.MessageID, langOf(in.Sender, voter.Language), RefusalData{Code: code, Reason: reason, Procedure: ProcOpinion, Case: &view})}
 	}
 	switch {
 	case a.State != CaseOpinions || !in.At.Before(a.OpinionsClose):

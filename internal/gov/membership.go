@@ -201,7 +201,7 @@ func ParseIncome(text string) (int64, bool) {
 // confirms its contacts; it owes no fee (5.2.3).
 func Reconfirm(env Env, c Campaign, voter Voter, org Org, in ReconfirmInput, bands []FeeBand) (*Org, Mail) {
 	refuse := func(code, reason string) (*Org, Mail) {
-		return nil, Refuse(in.From, in.MessageID, langOf(in.Sender, voter.Language), RefusalData{Code: code, Reason: reason})
+		return nil, Refuse(in.From, in.MessageID, langOf(in.Sender, voter.Language), RefusalData{Code: code, Reason: reason, Procedure: ProcReconfirm})
 	}
 	switch {
 	case in.Sender == nil:

@@ -424,8 +424,18 @@ func (r *Renderer) formatDate(lang, key string, t time.Time) (string, error) {
 	return fill(pattern, map[string]string{
 		"weekday": weekday, "day": strconv.Itoa(t.Day()), "month": month,
 		"month_number": strconv.Itoa(int(t.Month())), "year": strconv.Itoa(t.Year()),
-		"time": t.Format("15:04"), "zone": r.opts.Location.String(),
+		"time": t.Format("15:04"), "zone": r.zoneName(lang),
 	}), nil
+}
+
+// zoneName names the network's time zone in lang: words.txt's "zone.<name>"
+// ("zone.Asia/Bangkok = Bangkok time"), else the zone's own name.
+func (r *Renderer) zoneName(lang string) string {
+	name := r.opts.Location.String()
+	if w, ok := r.words[lang]["zone."+name]; ok && w != "" {
+		return w
+	}
+	return name
 }
 
 func (r *Renderer) funcs(lang string) template.FuncMap {
@@ -485,7 +495,7 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 		"dayOf": func(t time.Time) (string, error) { return r.formatDate(lang, "date", t.In(loc)) },
 		// datetime shows an instant with its time of day, in the network's zone.
 		"datetime": func(t time.Time) (string, error) { return r.formatDate(lang, "datetime", t.In(loc)) },
-		"zone":     func() string { return loc.String() },
+		"zone":     func() string { return r.zoneName(lang) },
 		"upper":    func(v any) string { return strings.ToUpper(fmt.Sprint(v)) },
 		"upperOr": func(v any, def string) string {
 			if s := fmt.Sprint(v); s != "" {
@@ -494,15 +504,12 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 			return def
 		},
 		"join": strings.Join,
-		// missing names a missing item of an application in lang.
+		// missing names a missing item of an application in lang: words.txt's
+		// "missing.<key>" (the endorsement, a clash of addresses), else the
+		// form field's label.
 		"missing": func(key string) string {
-			switch key {
-			case "endorser":
-				return "endorsement by a regular member (ToP 6.3): name the endorsing member on the form"
-			case "endorser_voting_rights":
-				return "the endorsing member must be a regular member with voting rights (ToP 6.3)"
-			case "contact_email_in_use":
-				return "the contact address belongs to an organisation already on the roster"
+			if w, err := word("missing." + key); err == nil {
+				return w
 			}
 			return forms.Label(key, lang)
 		},

@@ -43,7 +43,7 @@ func sampleData(t *testing.T) map[string]any {
 		"objection_notice":       appData(closes, gov.CaseOpinions, ""),
 		"case_notice":            gov.CaseNoticeData{Case: caseView(closes, gov.CaseOpinions), Voter: v, Token: "A1-ABCDEFGH"},
 		"opinion_reminder":       gov.CaseNoticeData{Case: caseView(closes, gov.CaseOpinions), Voter: v, Token: "A1-ABCDEFGH", Reminder: 2},
-		"opinion_receipt":        gov.OpinionData{Case: caseView(closes, gov.CaseOpinions), Token: "A1-ABCDEFGH", Opinion: opinion(closes), Replaced: "comment"},
+		"opinion_receipt":        gov.OpinionData{Case: caseView(closes, gov.CaseOpinions), Token: "A1-ABCDEFGH", Opinion: opinion(closes), Replaced: "comment", Line: "OBJECT – our reasons are below"},
 		"opinion_needs_reasons":  gov.OpinionData{Case: caseView(closes, gov.CaseOpinions), Token: "A1-ABCDEFGH", Opinion: opinion(closes)},
 		"opinion_to_sc":          gov.OpinionData{Case: caseView(closes, gov.CaseOpinions), Opinion: opinion(closes)},
 		"reconfirm_form":         gov.ReconfirmData{Org: org(), Year: 2026, Fee: 15, Income: 12000, Deadline: reconfirmBy, Token: "R2026-ABCDEFGH", Reminder: 2},
