@@ -610,6 +610,7 @@ func (b *Bot) vote(tx *store.Tx, c *call) (Result, error) {
 		// When the reader asks again, say why, quoting what it read.
 		if why := parsed.AskReason(); why != "" && (d.Code == gov.RefuseAmbiguous || d.Code == gov.RefuseNoAnswer) {
 			d.Reason = why
+			d = withDoubt(d, parsed) // the same, for a translation to say
 		}
 		reply.Data = d
 		return b.sendRefusal(tx, msg, reply, d)

@@ -131,3 +131,34 @@ func TestRefusalListsTheProcedureAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestVoteRefusalSaysWhyInTheMembersLanguage (item 3): a vote the reader is
+// unsure of is refused with the reason in the member's language, quoting what
+// it read, and the English reason only in the English part.
+func TestVoteRefusalSaysWhyInTheMembersLanguage(t *testing.T) {
+	f := newFixture(t)
+	if err := f.db.Update(f.now, func(tx *store.Tx) error {
+		o, _, err := tx.Org("a")
+		if err != nil {
+			return err
+		}
+		o.Language = "th"
+		return tx.PutOrg(o)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if res := f.handle(t, f.reply("a@a.example", "a@a.example", "YES if the budget is revised")); res.Outcome != "refused:no_answer" && res.Outcome != "refused:ambiguous" {
+		t.Fatalf("outcome %q", res.Outcome)
+	}
+	refusals := pendingTo(t, f, "refusal", "a@a.example")
+	if len(refusals) == 0 {
+		t.Fatal("no refusal")
+	}
+	member, english, _ := strings.Cut(refusals[len(refusals)-1].Text, "---- English ----")
+	if !strings.Contains(member, "เหตุผล: คำตอบของท่านมีเงื่อนไขหรือความไม่แน่ใจ เราอ่านได้ว่า: «YES if the budget is revised»") {
+		t.Errorf("the Thai part does not say why in Thai:\n%s", member)
+	}
+	if !strings.Contains(english, "Why: your answer depends on a condition or a doubt") {
+		t.Errorf("the English part lacks the reason:\n%s", english)
+	}
+}
