@@ -353,3 +353,23 @@ func TestRefusalSaysTheReasonInTheMembersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryAnswerWordIsUnderstood: the local word each form shows beside
+// every answer (words.txt's vote.*) is read by internal/answer as that answer,
+// alone and as the form prints it ("RECONFIRM / ยืนยันสมาชิกภาพ"), by the reader
+// of its procedure.
+func TestEveryAnswerWordIsUnderstood(t *testing.T) {
+	r := newTestRenderer(t)
+	kinds := map[answer.Answer]answer.Kind{answer.Support: answer.KindOpinion, answer.Object: answer.KindOpinion, answer.Comment: answer.KindOpinion,
+		answer.Reconfirm: answer.KindReconfirm, answer.Attend: answer.KindAttend}
+	for _, lang := range gov.Languages {
+		for a, k := range kinds {
+			w := mustWord(t, r, lang, "vote."+string(a))
+			for _, reply := range []string{w, strings.ToUpper(string(a)) + " / " + w} {
+				if got := answer.Parse(reply, k); got.Answer != a {
+					t.Errorf("%s: %q reads as %q (%s), want %q", lang, reply, got.Answer, got.Rule, a)
+				}
+			}
+		}
+	}
+}
