@@ -186,10 +186,10 @@ func buildBody(m store.OutMail, eightBit bool) (*encodedBody, error) {
 	b.WriteString("MIME-Version: 1.0\r\n")
 	used8 := false
 	textPart := func(ctype, s string) {
-		enc, body := encodeTextPart(s, eightBit)
+		enc := textEncoding(s, eightBit)
 		used8 = used8 || enc == "8bit"
 		fmt.Fprintf(&b, "Content-Type: %s; charset=UTF-8\r\nContent-Transfer-Encoding: %s\r\n\r\n", ctype, enc)
-		b.Write(body)
+		writeText(&b, s, enc)
 	}
 	// content writes the text, or the text and HTML as alternatives.
 	content := func() {
@@ -241,39 +241,50 @@ func buildBody(m store.OutMail, eightBit bool) (*encodedBody, error) {
 	return &encodedBody{plain: plain, stuffed: dotStuff(plain), eightBit: used8}, nil
 }
 
-// encodeTextPart returns the transfer encoding of s and s encoded, CRLF line
-// ends, without a final line break: 7bit for ASCII, 8bit for UTF-8 when the
-// server takes it (eightBit) and no line is longer than RFC 5322's 998 octets,
-// quoted-printable otherwise.
-func encodeTextPart(s string, eightBit bool) (string, []byte) {
-	ascii, plain := true, utf8.ValidString(s)
-	line := 0
-	for i := 0; i < len(s) && plain; i++ {
-		switch c := s[i]; {
-		case c == '\n':
-			line = 0
-			continue
-		case c == '\r' || c == 0:
-			plain = false
-		case c >= 0x80:
-			ascii = false
-		}
-		if line++; line > 998 {
-			plain = false
-		}
+// textEncoding returns the transfer encoding for s: 7bit for ASCII, 8bit for
+// UTF-8 when the server takes it (eightBit), quoted-printable otherwise, or when a
+// line is longer than RFC 5322's 998 octets or s holds a CR or a NUL.
+func textEncoding(s string, eightBit bool) string {
+	if strings.IndexByte(s, '\r') >= 0 || strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s) {
+		return "quoted-printable"
 	}
-	if plain && (ascii || eightBit) {
-		enc := "7bit"
-		if !ascii {
-			enc = "8bit"
+	for rest := s; rest != ""; {
+		i := strings.IndexByte(rest, '\n')
+		if i < 0 {
+			i = len(rest)
 		}
-		return enc, []byte(strings.ReplaceAll(s, "\n", "\r\n"))
+		if i > 998 {
+			return "quoted-printable"
+		}
+		rest = rest[min(i+1, len(rest)):]
 	}
-	var b bytes.Buffer
-	w := quotedprintable.NewWriter(&b)
-	w.Write([]byte(s))
-	w.Close()
-	return "quoted-printable", b.Bytes()
+	switch {
+	case utf8.RuneCountInString(s) == len(s):
+		return "7bit"
+	case eightBit:
+		return "8bit"
+	}
+	return "quoted-printable"
+}
+
+// writeText writes s in enc with CRLF line ends, without a final line break.
+func writeText(b *bytes.Buffer, s, enc string) {
+	if enc == "quoted-printable" {
+		w := quotedprintable.NewWriter(b)
+		w.Write([]byte(s))
+		w.Close()
+		return
+	}
+	for {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			b.WriteString(s)
+			return
+		}
+		b.WriteString(s[:i])
+		b.WriteString("\r\n")
+		s = s[i+1:]
+	}
 }
 
 // wrap64 writes data in base64, in lines of 76 characters.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mekongmigration/govbot/internal/store"
@@ -90,40 +91,78 @@ func (o *Outbox) Kick() {
 type Stats struct{ Sent, Retried, Failed int }
 
 // RunOnce sends every mail due now, batch by batch, until none is due or a batch fails
-// as a whole (the server is down: try later). A batch is recorded (one transaction)
-// while the next is sent, so the disk's fsync does not hold the SMTP connection up;
-// after a crash at most two batches were sent and not recorded, and are sent again
-// under the same Message-IDs.
+// as a whole (the server is down: try later). Batches are recorded while the next
+// ones are sent, so the disk's fsync does not hold the SMTP connections up: the
+// batches sent while one transaction commits are recorded together in the next
+// (a group commit, recordGroup batches at most). After a crash at most
+// recordGroup+3 batches were sent and not recorded (those of the transaction, two
+// waiting for the next, one being sent); they are sent again under the same
+// Message-IDs.
 func (o *Outbox) RunOnce(ctx context.Context) (total Stats, err error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if idler, ok := o.Sender.(interface{ Idle() }); ok {
 		defer idler.Idle() // no connection is held between runs
 	}
+	type sent struct {
+		due  []store.OutMail
+		errs []error
+	}
 	type recorded struct {
 		st  Stats
 		err error
 	}
-	var recording chan recorded
-	// settle waits for the batch being recorded and adds what it did.
-	settle := func() error {
-		if recording == nil {
-			return nil
+	var failed atomic.Bool // a transaction failed: stop sending
+	toRecord := make(chan sent, 2)
+	done := make(chan recorded, 1)
+	go func() {
+		var r recorded
+		for first := range toRecord {
+			group := []sent{first}
+		more:
+			for len(group) < recordGroup {
+				select {
+				case s, ok := <-toRecord:
+					if !ok {
+						break more
+					}
+					group = append(group, s)
+				default:
+					break more
+				}
+			}
+			if r.err != nil {
+				continue // not recorded: still due, sent again next time
+			}
+			var due []store.OutMail
+			var errs []error
+			for _, s := range group {
+				due = append(due, s.due...)
+				for i := range s.due {
+					errs = append(errs, errAt(s.errs, i))
+				}
+			}
+			st, err := o.record(due, errs)
+			r.st.Sent += st.Sent
+			r.st.Retried += st.Retried
+			r.st.Failed += st.Failed
+			if err != nil {
+				r.err = err
+				failed.Store(true)
+			}
 		}
-		r := <-recording
-		recording = nil
-		total.Sent += r.st.Sent
-		total.Retried += r.st.Retried
-		total.Failed += r.st.Failed
-		return r.err
-	}
+		done <- r
+	}()
 	defer func() {
-		if serr := settle(); err == nil {
-			err = serr
+		close(toRecord)
+		r := <-done
+		total = r.st
+		if err == nil {
+			err = r.err
 		}
 	}()
 	var last uint64
-	for ctx.Err() == nil {
+	for ctx.Err() == nil && !failed.Load() {
 		now := o.Clock()
 		var due []store.OutMail
 		if err := o.DB.View(func(tx *store.Tx) error {
@@ -138,26 +177,22 @@ func (o *Outbox) RunOnce(ctx context.Context) (total Stats, err error) {
 		}
 		last = due[len(due)-1].Seq
 		errs := o.Sender.Send(ctx, due)
-		if err := settle(); err != nil {
-			return total, err
-		}
-		recording = make(chan recorded, 1)
-		go func(ch chan recorded) {
-			st, err := o.record(due, errs)
-			ch <- recorded{st, err}
-		}(recording)
-		sent := 0
+		toRecord <- sent{due, errs}
+		n := 0
 		for i := range due {
 			if errAt(errs, i) == nil {
-				sent++
+				n++
 			}
 		}
-		if sent == 0 {
+		if n == 0 {
 			return total, nil // nothing went through: wait for the next attempt
 		}
 	}
 	return total, ctx.Err()
 }
+
+// recordGroup is how many batches one transaction records at most.
+const recordGroup = 4
 
 func (o *Outbox) record(due []store.OutMail, errs []error) (Stats, error) {
 	var st Stats
