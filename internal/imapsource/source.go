@@ -81,7 +81,9 @@ type Config struct {
 	BatchBytes  int64
 	// SpoolBytes: a message larger than this is read to a temporary file in
 	// SpoolDir rather than into memory, so that a 25 MB attachment costs no
-	// memory. Default 1 MiB; SpoolDir defaults to the system's temporary directory.
+	// memory, nor do the batches in flight (read, prepared, committed) of a
+	// catch-up whose bytes are mostly scans and PDFs. Default 256 KiB; SpoolDir
+	// defaults to the system's temporary directory.
 	SpoolBytes int64
 	SpoolDir   string
 	// Prepare, when set, is called with each batch before the batch handler, on
@@ -167,7 +169,7 @@ func New(cfg Config) *Source {
 		cfg.BatchBytes = 16 << 20
 	}
 	if cfg.SpoolBytes <= 0 {
-		cfg.SpoolBytes = 1 << 20
+		cfg.SpoolBytes = 256 << 10
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
