@@ -103,15 +103,17 @@ func catchUp(b *testing.B, srv string, orgs, n int) {
 	b.ReportMetric(floorRate, "fetch-msgs/s")
 	b.ReportMetric(botRate/floorRate, "ratio")
 	b.ReportMetric(float64(r.maxRSS)/mb, "peak-RSS-MB")
+	b.ReportMetric(float64(r.anonRSS)/mb, "peak-heap-RSS-MB")
+	b.ReportMetric(float64(r.fileRSS)/mb, "peak-mmap-RSS-MB")
 	b.ReportMetric(float64(grown)/float64(n)*10000/mb, "store-MB/10k-msgs")
 	b.ReportMetric(r.wall.Seconds(), "once-s")
 	// CPU time of the whole `govbot once` (reading and sending the replies) per
 	// message: what a change costs or saves, whatever else the machine is doing.
 	b.ReportMetric(float64(r.cpu.Microseconds())/1000/float64(n), "cpu-ms/msg")
 	b.ReportMetric(float64(r.sent), "replies-sent")
-	b.Logf("catch-up %s orgs=%d msgs=%d: read+handled in %v (%.0f msgs/s); bare FETCH %v (%.0f msgs/s); ratio %.3f; once total %v, CPU %v (sent %d replies); peak RSS %.1f MB; store file %.1f MB → %.1f MB, in use +%.1f MB",
+	b.Logf("catch-up %s orgs=%d msgs=%d: read+handled in %v (%.0f msgs/s); bare FETCH %v (%.0f msgs/s); ratio %.3f; once total %v, CPU %v (sent %d replies); peak RSS %.1f MB (sampled: heap %.1f MB, mapped files %.1f MB); store file %.1f MB → %.1f MB, in use +%.1f MB",
 		srv, orgs, n, read.Round(time.Millisecond), botRate, floor.Round(time.Millisecond), floorRate, botRate/floorRate,
-		r.wall.Round(time.Millisecond), r.cpu.Round(time.Millisecond), r.sent, float64(r.maxRSS)/mb, float64(fileSize(snap))/mb, float64(fileSize(w.db))/mb, float64(grown)/mb)
+		r.wall.Round(time.Millisecond), r.cpu.Round(time.Millisecond), r.sent, float64(r.maxRSS)/mb, float64(r.anonRSS)/mb, float64(r.fileRSS)/mb, float64(fileSize(snap))/mb, float64(fileSize(w.db))/mb, float64(grown)/mb)
 }
 
 // BenchmarkBallot opens a ballot of GOVBOT_PERF_ORGS members (default 10000): the

@@ -269,6 +269,10 @@ log: {level: info}
 
 // sendForms runs `govbot once` on an empty mailbox: it sends the forms.
 func (w *world) sendForms() result {
+	if dir := os.Getenv("GOVBOT_PERF_PROFILE"); dir != "" {
+		p := filepath.Join(dir, fmt.Sprintf("sendforms-%d", w.orgs))
+		w.env = []string{"GOVBOT_CPUPROFILE=" + p + ".cpu", "GOVBOT_MEMPROFILE=" + p + ".allocs"}
+	}
 	r := w.run(openAt.Add(time.Minute), "once")
 	if r.err != nil || r.sent < w.formsN {
 		w.tb.Fatalf("once (forms): %v, sent %d of %d\n%s", r.err, r.sent, w.formsN, tail(r.stderr, 10))
@@ -291,14 +295,17 @@ func (w *world) view(fn func(*store.Tx) error) {
 
 // result is one run of the binary.
 type result struct {
-	err            error
-	wall           time.Duration
-	maxRSS         int64         // bytes
-	cpu            time.Duration // user + system time of the process
-	stdout, stderr string
-	handled, sent  int
-	lastHandled    time.Duration // from start to the last "message handled" log line
-	started        time.Time
+	err    error
+	wall   time.Duration
+	maxRSS int64 // bytes
+	// anonRSS and fileRSS are the peaks, sampled every 10 ms, of the resident
+	// memory of the heap (and stacks) and of mapped files (the store's mmap).
+	anonRSS, fileRSS int64
+	cpu              time.Duration // user + system time of the process
+	stdout, stderr   string
+	handled, sent    int
+	lastHandled      time.Duration // from start to the last "message handled" log line
+	started          time.Time
 }
 
 // gnuTime measures a child's peak RSS (Debian package time).
@@ -330,7 +337,18 @@ func (w *world) run(now time.Time, args ...string) result {
 	defer errf.Close()
 	cmd.Stdout, cmd.Stderr = &out, errf
 	r := result{started: time.Now()}
-	r.err = cmd.Run()
+	r.err = cmd.Start()
+	if r.err == nil {
+		stop := make(chan struct{})
+		sampled := make(chan struct{})
+		go func() {
+			defer close(sampled)
+			r.anonRSS, r.fileRSS = sampleRSS(cmd.Process.Pid, stop)
+		}()
+		r.err = cmd.Wait()
+		close(stop)
+		<-sampled
+	}
 	r.wall = time.Since(r.started)
 	if b, err := os.ReadFile(rssFile); err == nil {
 		// "%M %U %S" on the last line (GNU time writes "Command exited…" before it)
@@ -484,4 +502,47 @@ func storeInUse(tb testing.TB, path string) int64 {
 		})
 	})
 	return n
+}
+
+// sampleRSS samples /proc's RssAnon and RssFile of govbot (pid, or the child of
+// pid when pid is GNU time) every 10 ms until stop, and returns their peaks.
+func sampleRSS(pid int, stop <-chan struct{}) (anon, file int64) {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	target := 0
+	for {
+		select {
+		case <-stop:
+			return anon, file
+		case <-t.C:
+		}
+		if target == 0 {
+			target = pid
+			if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid)); err == nil {
+				if f := strings.Fields(string(b)); len(f) > 0 {
+					target, _ = strconv.Atoi(f[0])
+				} else if exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); exe == gnuTime {
+					target = 0 // govbot not started yet
+					continue
+				}
+			}
+		}
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", target))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			f := strings.Fields(line)
+			if len(f) < 2 {
+				continue
+			}
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			switch f[0] {
+			case "RssAnon:":
+				anon = max(anon, kb*1024)
+			case "RssFile:":
+				file = max(file, kb*1024)
+			}
+		}
+	}
 }
