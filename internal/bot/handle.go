@@ -812,6 +812,9 @@ func saveFile(dir string, r io.Reader) error {
 	return os.Rename(f.path, filepath.Join(sub, f.sha))
 }
 
+// fileWriters keeps the 256 KB buffers attachments are written through.
+var fileWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 256<<10) }}
+
 // spoolFile streams r into a temporary file in dir and returns it with its SHA-256.
 func spoolFile(dir string, r io.Reader) (tempFile, error) { return spoolFileSum(dir, r, nil) }
 
@@ -832,7 +835,12 @@ func spoolFileSum(dir string, r io.Reader, sum func() (string, bool)) (tempFile,
 	}
 	// The decoders upstream hand over a few kilobytes at a time: buffer the file's
 	// writes, or each becomes a system call.
-	w := bufio.NewWriterSize(tmp, 256<<10)
+	w := fileWriters.Get().(*bufio.Writer)
+	w.Reset(tmp)
+	defer func() {
+		w.Reset(nil)
+		fileWriters.Put(w)
+	}()
 	var h hash.Hash
 	dst := io.Writer(w)
 	if sum == nil {

@@ -16,12 +16,14 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // decode legacy charsets
 	gmail "github.com/emersion/go-message/mail"
+	mtextproto "github.com/emersion/go-message/textproto"
 	"golang.org/x/text/unicode/norm"
 	"net/textproto"
 )
@@ -293,7 +295,12 @@ func (rd *reader) problem(format string, args ...any) {
 // whose header lies level parts deep.
 func readMessage(r io.Reader, opts Options, b *budget, fwd, level int) (*Message, error) {
 	rd := &reader{opts: opts, b: b, fwd: fwd, level: level, m: &Message{Header: map[string][]string{}}}
-	br := bufio.NewReaderSize(r, peekBytes)
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(r)
+	defer func() {
+		br.Reset(nil)
+		readers.Put(br)
+	}()
 	head, _ := br.Peek(peekBytes)
 	if n := junkBeforeHeader(head); n > 0 {
 		_, _ = br.Discard(n)
@@ -315,6 +322,9 @@ func readMessage(r io.Reader, opts Options, b *budget, fwd, level int) (*Message
 	rd.finish(e.Header)
 	return rd.m, nil
 }
+
+// readers keeps the buffered readers readMessage reads through, of peekBytes.
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, peekBytes) }}
 
 // junkBeforeHeader returns how many leading bytes to skip: blank or
 // whitespace-only lines, and an mbox "From " line.
@@ -379,13 +389,17 @@ func (rd *reader) entity(e *message.Entity, perr error, top bool, level int) {
 			rd.b.tooDeep = true
 			return
 		}
-		mr := e.MultipartReader()
+		mr := mtextproto.NewMultipartReader(e.Body, params["boundary"])
 		n := 0
 		for {
 			if rd.b.stop() {
 				return
 			}
-			p, err := mr.NextPart()
+			var p *message.Entity
+			tp, err := mr.NextPart()
+			if err == nil {
+				p, err = newPart(tp)
+			}
 			if err == io.EOF {
 				break
 			}
