@@ -38,7 +38,7 @@ func handle(b *testing.B, orgs, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	const batch = 200
+	batch := envInts("GOVBOT_PERF_HANDLE_BATCH", 200)[0]
 
 	// The floor: reading every message with mailread, attachments streamed
 	// through its hash and dropped.

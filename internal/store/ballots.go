@@ -78,16 +78,7 @@ func (t *Tx) Voters(id string) ([]gov.Voter, error) {
 	if b == nil {
 		return nil, nil
 	}
-	out := make([]gov.Voter, 0, b.Stats().KeyN)
-	err := b.ForEach(func(k, v []byte) error {
-		var voter gov.Voter
-		if err := json.Unmarshal(v, &voter); err != nil {
-			return err
-		}
-		out = append(out, voter)
-		return nil
-	})
-	return out, err
+	return decodeAll[gov.Voter](b)
 }
 
 // Voter returns orgID's entry in ballot id's electorate.
@@ -140,16 +131,7 @@ func (t *Tx) Votes(id string) ([]gov.Vote, error) {
 	if b == nil {
 		return nil, nil
 	}
-	var out []gov.Vote
-	err := b.ForEach(func(k, v []byte) error {
-		var vote gov.Vote
-		if err := json.Unmarshal(v, &vote); err != nil {
-			return err
-		}
-		out = append(out, vote)
-		return nil
-	})
-	return out, err
+	return decodeAll[gov.Vote](b)
 }
 
 // HasVoted reports whether orgID has a vote on ballot id.

@@ -29,16 +29,11 @@ func (t *Tx) OrgByAddress(addr string) (gov.Org, bool, error) {
 
 // Orgs returns the roster in id order.
 func (t *Tx) Orgs() ([]gov.Org, error) {
-	var out []gov.Org
-	err := t.tx.Bucket(bOrgs).ForEach(func(k, v []byte) error {
-		var o gov.Org
-		if err := jsonUnmarshal(v, &o); err != nil {
-			return fmt.Errorf("org %s: %w", k, err)
-		}
-		out = append(out, o)
-		return nil
-	})
-	return out, err
+	out, err := decodeAll[gov.Org](t.tx.Bucket(bOrgs))
+	if err != nil {
+		return nil, fmt.Errorf("org %w", err)
+	}
+	return out, nil
 }
 
 // PutOrg adds or replaces an organisation and keeps the address index right. It
