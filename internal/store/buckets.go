@@ -41,8 +41,8 @@ var (
 
 	// Outbound mail.
 	bOutbox   = bucket("outbox", "sequence → OutMail waiting to be sent (its text and HTML in bodies)")
-	bBodies   = bucket("bodies", "16-byte hash → a rendered body: text length (4 bytes), text, HTML; kept once however many mails carry it")
-	bBodyRefs = bucket("bodyrefs", "16-byte hash → how many outbox mails use that body (big-endian)")
+	bBodies   = bucket("bodies", "sequence (16-byte hash in stores written before) → a rendered body: text length (4 bytes), text, HTML; kept once however many mails of a transaction carry it")
+	bBodyRefs = bucket("bodyrefs", "the body's key → how many outbox mails use that body (big-endian)")
 	bSent     = bucket("sent", "Message-ID → SentMail (what left, for bounces and audits)")
 	bMailKeys = bucket("mailkeys", "gov.Mail key → Message-ID (a mail is queued once)")
 

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -874,4 +876,61 @@ func TestOutbox_SharedBodiesStoredOnce(t *testing.T) {
 	if n := bodies(); n != 0 {
 		t.Fatalf("%d bodies left after every mail using them was sent", n)
 	}
+}
+
+// TestOutbox_BodiesKeptInQueueOrder: a body is kept under the next sequence
+// number, so that bodies queued together lie together (and leave together); a
+// body a store written before keeps under its hash is read and released the same.
+func TestOutbox_BodiesKeptInQueueOrder(t *testing.T) {
+	db := openTemp(t)
+	old := strings.Repeat("queued by an older govbot ", 40)
+	oldKey := bytes.Repeat([]byte{0xab}, 16)
+	update(t, db, func(tx *Tx) error {
+		if err := tx.tx.Bucket(bBodies).Put(oldKey, encodeBody(old, "")); err != nil {
+			return err
+		}
+		if err := tx.tx.Bucket(bBodyRefs).Put(oldKey, u64(1)); err != nil {
+			return err
+		}
+		m := mail("old", time.Time{})
+		m.Seq, m.Body, m.NextAttempt = 1, hex.EncodeToString(oldKey), t0
+		if _, err := tx.tx.Bucket(bOutbox).NextSequence(); err != nil {
+			return err
+		}
+		return putJSON(tx.tx.Bucket(bOutbox), u64(1), m)
+	})
+	update(t, db, func(tx *Tx) error {
+		for i := range 3 {
+			m := mail(fmt.Sprintf("k%d", i), time.Time{})
+			m.Text = strings.Repeat(fmt.Sprintf("receipt %d ", i), 100)
+			if _, err := tx.Enqueue(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var due []OutMail
+	view(t, db, func(tx *Tx) (err error) { due, err = tx.Pending(); return err })
+	if len(due) != 4 || due[0].Text != old {
+		t.Fatalf("got %d pending, the first reading %.30q", len(due), due[0].Text)
+	}
+	for i, m := range due[1:] {
+		if want := hex.EncodeToString(u64(uint64(i + 1))); m.Body != want || !strings.HasPrefix(m.Text, fmt.Sprintf("receipt %d ", i)) {
+			t.Errorf("mail %d: body %q reading %.20q, want body %s", i+1, m.Body, m.Text, want)
+		}
+	}
+	update(t, db, func(tx *Tx) error {
+		for _, m := range due {
+			if err := tx.MarkSent(m, t0); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, db, func(tx *Tx) error {
+		if n, r := tx.tx.Bucket(bBodies).Stats().KeyN, tx.tx.Bucket(bBodyRefs).Stats().KeyN; n != 0 || r != 0 {
+			t.Errorf("%d bodies and %d counts left after every mail was sent, want none", n, r)
+		}
+		return nil
+	})
 }
