@@ -177,7 +177,10 @@ func (b *Bot) prepare(now time.Time, in Inbound) (p prepared) {
 				}
 				r = io.MultiReader(bytes.NewReader(data), r)
 			}
-			r = p.keepLetter(a, r)
+			isLetter := p.wantsLetter(a)
+			if isLetter && b.FilesDir == "" {
+				r = p.keepLetter(a, r)
+			}
 			if b.FilesDir != "" {
 				f, err := spoolFileSum(b.FilesDir, r, func() (string, bool) { return mailread.SumOf(decoded) })
 				if err != nil {
@@ -185,6 +188,11 @@ func (b *Bot) prepare(now time.Time, in Inbound) (p prepared) {
 					return nil
 				}
 				p.files = append(p.files, f)
+				if isLetter {
+					// read from the file once written (readLetters): a letter
+					// costs no memory while the message is read
+					p.letters = append(p.letters, letter{name: a.Name, path: f.path})
+				}
 			}
 			return nil
 		}

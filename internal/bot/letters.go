@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"unicode"
@@ -19,10 +20,12 @@ import (
 // letter (the applicant's mail around the form) and in the text of the attached
 // letters (.docx; PDF as forms.PDFText reads it) before it asks the Secretariat.
 
-// letter is an attached .docx or PDF: its bytes until prepare reads them, then
-// its text. Read before the transaction, never inside it.
+// letter is an attached .docx or PDF: the temporary file it was written to
+// (or, without one, its bytes) until prepare reads it, then its text. Read
+// before the transaction, never inside it.
 type letter struct {
 	name string
+	path string
 	data []byte
 	text string
 }
@@ -42,13 +45,16 @@ const (
 	LetterFactsOff = "off" // letters are not read
 )
 
-// keepLetter buffers attachment a when it is a letter the bot can read, and
-// returns the reader the rest of the attachment callback goes on with.
-func (p *prepared) keepLetter(a mailread.Attachment, r io.Reader) io.Reader {
+// wantsLetter reports whether attachment a is a letter the bot can read, and
+// there is room for one more.
+func (p *prepared) wantsLetter(a mailread.Attachment) bool {
 	name, ct := strings.ToLower(a.Name), strings.ToLower(a.ContentType)
-	if len(p.letters) >= maxLetters || !(strings.HasSuffix(name, ".pdf") || strings.HasSuffix(name, ".docx") || strings.HasPrefix(ct, "application/pdf")) {
-		return r
-	}
+	return len(p.letters) < maxLetters && (strings.HasSuffix(name, ".pdf") || strings.HasSuffix(name, ".docx") || strings.HasPrefix(ct, "application/pdf"))
+}
+
+// keepLetter buffers letter a when it is not written to a file, and returns the
+// reader the rest of the attachment callback goes on with.
+func (p *prepared) keepLetter(a mailread.Attachment, r io.Reader) io.Reader {
 	buf := letterBuffer()
 	p.bufs = append(p.bufs, buf)
 	_, err := buf.ReadFrom(io.LimitReader(r, maxLetterBytes+1))
@@ -57,6 +63,28 @@ func (p *prepared) keepLetter(a mailread.Attachment, r io.Reader) io.Reader {
 		p.letters = append(p.letters, letter{name: a.Name, data: data})
 	}
 	return io.MultiReader(bytes.NewReader(data), r)
+}
+
+// loadLetter reads l's file into a buffer of p's; false when it is larger than
+// maxLetterBytes or cannot be read.
+func (p *prepared) loadLetter(l *letter) bool {
+	f, err := os.Open(l.path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.Size() > maxLetterBytes {
+		return false
+	}
+	buf := letterBuffer()
+	p.bufs = append(p.bufs, buf)
+	buf.Grow(int(fi.Size()) + bytes.MinRead) // ReadFrom wants MinRead free to see the end
+	if _, err := buf.ReadFrom(f); err != nil {
+		return false
+	}
+	l.data = buf.Bytes()
+	return true
 }
 
 // letterBuffers keeps a few buffers for the letters prepare reads, so that a
@@ -93,10 +121,13 @@ func (p *prepared) releaseBuffers() {
 
 // readLetters turns the letters kept into text: what forms.DocxText and
 // forms.PDFText can read, at most maxLetterText of each; a letter neither can
-// read is dropped.
+// read, or larger than maxLetterBytes, is dropped.
 func (p *prepared) readLetters() {
 	out := p.letters[:0]
 	for _, l := range p.letters {
+		if l.path != "" && !p.loadLetter(&l) {
+			continue
+		}
 		var text string
 		if t, err := forms.PDFText(l.data); err == nil || t != "" {
 			text = t
